@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// Entry point of the `tandem` executable.
+import { EXIT_FAILURE, runCli } from "./main.js";
+
+runCli(process.argv.slice(2), {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`tandem: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = EXIT_FAILURE;
+  },
+);

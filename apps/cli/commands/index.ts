@@ -1,0 +1,7 @@
+// The explicit list of `tandem` subcommands.
+import type { Command } from "../command.js";
+import { evalCommand } from "./eval.js";
+import { trainCommand } from "./train.js";
+import { triageCommand } from "./triage.js";
+
+export const commands: readonly Command[] = [triageCommand, trainCommand, evalCommand] as Command[];

@@ -1,0 +1,9 @@
+// Vitest: the tests live in test/, mirroring the source folders.
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 30_000,
+  },
+});

@@ -33,7 +33,7 @@ export interface TrainOptions {
 const defaults = {
   epochs: 4,
   learningRate: 0.01,
-  weightDecay: 0.01,
+  weightDecay: 0.1,
   minCount: 1,
   seed: 42,
   heldOutShare: 0.1,

@@ -2,6 +2,12 @@
 // Entry point of the `tandem` executable.
 import { EXIT_FAILURE, runCli } from "./main.js";
 
+// A reader that stops early (`tandem … | head`) is not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
 runCli(process.argv.slice(2), {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),

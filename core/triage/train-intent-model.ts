@@ -14,6 +14,7 @@ export interface LabelledMessage {
 
 export interface TrainOptions {
   features?: FeatureConfig;
+  /** Passes over the data: 4, or 20 for fewer than 2,000 examples. */
   epochs?: number;
   learningRate?: number;
   weightDecay?: number;
@@ -29,6 +30,9 @@ export interface TrainOptions {
   source?: string;
   file?: string;
 }
+
+const SMALL_SET = 2000;
+const SMALL_SET_EPOCHS = 20;
 
 const defaults = {
   epochs: 4,
@@ -49,7 +53,9 @@ interface Encoded {
 }
 
 export function trainIntentModel(examples: readonly LabelledMessage[], options: TrainOptions = {}): IntentModel {
-  const settings = { ...defaults, ...withoutUndefined(options) };
+  // small sets (a starter set, a new team's first tickets) need more passes to converge
+  const epochs = examples.length < SMALL_SET ? SMALL_SET_EPOCHS : defaults.epochs;
+  const settings = { ...defaults, epochs, ...withoutUndefined(options) };
   const features = options.features ?? defaultFeatureConfig;
   const outOfScope = new Set(options.outOfScopeLabels ?? []);
   const { labels, inScope, oos } = checkExamples(examples, outOfScope, options.file);

@@ -63,6 +63,7 @@ const ASKS_FOR_HUMAN = new RegExp(
     String.raw`\b(?:real|live|actual) (?:person|human|agent)\b`,
     String.raw`\bnot (?:a |an |another )?(?:bot|robot|machine|automated (?:reply|answer|response))\b`,
     String.raw`\bcall me(?: back)?\b`,
+    String.raw`\b(?:don't|do not|no) (?:want|need|like) (?:a |the |your |to (?:talk|speak|chat) (?:to|with) (?:a |the |your )?)?(?:bot|robot|machine|chatbot)\b`,
     String.raw`^\s*(?:agent|human|operator|representative)\s*[.!?]*\s*$`,
     // es
     String.raw`\bhablar con (?:una persona|un humano|un agente|alguien|un asesor|un operador|un representante|un empleado)`,
@@ -83,7 +84,7 @@ const ASKS_FOR_HUMAN = new RegExp(
   "u",
 );
 /** Words between the verb and the person ("talk with a real human agent"). */
-const MAX_GAP = 4;
+const MAX_GAP = 6;
 
 const DISAPPOINTMENT =
   /\b(disappoint(?:ed|ing|ment)|unacceptable|ridiculous|outrageous|absurd|fed up|sick (?:and tired )?of|tired of|worst|useless|hopeless|terrible|horrible|awful|pathetic|incompetent|joke|waste of (?:time|money)|frustrat(?:ed|ing|ion)|annoy(?:ed|ing)|angry|furious|livid|disgust(?:ed|ing)|appalling|shameful|scam|rip[- ]?off|nobody (?:answers|replies|helps|cares)|no one (?:answers|replies|helps|cares)|never again|how hard is it|are you kidding|seriously\?|ignored|lied|rude|unbelievable|inexcusable|garbage|trash|nightmare|enough is enough)\b/giu;

@@ -21,6 +21,11 @@ export const datasetSources: Record<string, { files: string[]; source: string }>
     source:
       "Bitext customer-service intents (CDLA-Sharing-1.0): https://huggingface.co/datasets/bitext/Bitext-customer-support-llm-chatbot-training-dataset, merged into one CSV with columns split,utterance,intent",
   },
+  goemotions: {
+    files: ["goemotions/goemotions.csv"],
+    source:
+      "GoEmotions (Google, Apache-2.0): https://github.com/google-research/google-research/tree/master/goemotions (train/dev/test TSV merged into one CSV: split,id,text,label_ids,labels)",
+  },
 };
 
 /** Lists the missing files of a dataset, or an empty list when it is all there. */

@@ -141,33 +141,36 @@ export function withinOneEdit(a: string, b: string): boolean {
   return lengthDifference > 0 ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
-export function detectFrustration(text: string, lower: string, sentiment: SentimentResult): Detection {
+export interface FrustrationDetection extends Detection {
+  /** Unbounded score behind the strength (tone below zero counts against): for ranking and measuring. */
+  raw: number;
+}
+
+export function detectFrustration(text: string, lower: string, sentiment: SentimentResult): FrustrationDetection {
   const evidence: string[] = [];
-  let strength = 0;
-  if (sentiment.score < 0) {
-    strength += Math.min(0.5, -sentiment.score);
-    evidence.push(...sentiment.words.slice(0, 2));
-  }
+  // tone counts both ways, so a warm message ranks below a neutral one
+  let raw = -sentiment.score;
+  if (sentiment.score < 0) evidence.push(...sentiment.words.slice(0, 2));
   const words = lower.match(DISAPPOINTMENT);
   if (words) {
-    strength += Math.min(0.6, 0.35 * words.length);
+    raw += Math.min(0.6, 0.35 * words.length);
     evidence.push(...words.slice(0, 3));
   }
-  const swearing = lower.match(PROFANITY);
-  if (swearing) {
-    strength += 0.35;
+  if (PROFANITY.test(lower)) {
+    raw += 0.35;
     evidence.push("profanity");
   }
   if (isShouting(text)) {
-    strength += 0.3;
+    raw += 0.3;
     evidence.push("shouting");
   }
   const punctuation = text.match(REPEATED_PUNCTUATION);
   if (punctuation) {
-    strength += Math.min(0.3, 0.15 * punctuation.length);
+    raw += Math.min(0.3, 0.15 * punctuation.length);
     evidence.push(punctuation[0]);
   }
-  return strength > 0 ? { strength: Math.min(1, strength), evidence: [...new Set(evidence)] } : NONE;
+  const strength = Math.min(1, Math.max(0, raw));
+  return { strength, evidence: strength > 0 ? [...new Set(evidence)] : [], raw };
 }
 
 export interface ThreatDetection extends Detection {

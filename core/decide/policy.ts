@@ -1,9 +1,9 @@
 // The routing policy: what may be automated, score thresholds, tiers, business hours, SLAs and who takes what. One file, checked with zod.
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { TandemError } from "../errors.js";
+import { readTextFile } from "../read-text-file.js";
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like "08:30"');
 const day = z.union([z.tuple([time, time]), z.null()]);
@@ -107,17 +107,7 @@ export function parsePolicy(value: unknown, file = "policy"): Policy {
 }
 
 export function loadPolicy(path: string = defaultPolicyPath): Policy {
-  let content: string;
-  try {
-    content = readFileSync(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new TandemError(
-      code === "ENOENT" ? "not_found" : "io_error",
-      code === "ENOENT" ? "policy file not found" : `cannot read: ${code}`,
-      { where: { file: path } },
-    );
-  }
+  const content = readTextFile(path, "policy file");
   let value: unknown;
   try {
     value = path.endsWith(".json") ? JSON.parse(content) : parseYaml(content, { prettyErrors: true });

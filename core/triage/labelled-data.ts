@@ -1,9 +1,9 @@
 // Reads labelled messages from CSV or JSONL, naming the file, line and column of anything wrong.
-import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { TandemError } from "../errors.js";
+import { readTextFile } from "../read-text-file.js";
 import type { LabelledMessage } from "./train-intent-model.js";
 
 export interface ColumnChoice {
@@ -21,19 +21,7 @@ const LABEL_NAMES = ["label", "intent", "category", "class", "tag"];
 const jsonRecord = z.record(z.string(), z.unknown());
 
 export function readLabelledFile(path: string, columns: ColumnChoice = {}): LabelledMessage[] {
-  let content: string;
-  try {
-    content = readFileSync(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new TandemError(
-      code === "ENOENT" ? "not_found" : "io_error",
-      code === "ENOENT" ? "file not found" : `cannot read: ${code ?? String(error)}`,
-      {
-        where: { file: path },
-      },
-    );
-  }
+  const content = readTextFile(path, "file");
   const extension = extname(path).toLowerCase();
   return extension === ".jsonl" || extension === ".ndjson" ? parseJsonLines(content, path, columns) : parseCsv(content, path, columns);
 }

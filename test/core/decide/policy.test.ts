@@ -1,17 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isOpen, nextOpening } from "../../../core/decide/business-hours.js";
 import { defaultPolicy, parsePolicy } from "../../../core/decide/policy.js";
-import { TandemError } from "../../../core/errors.js";
-
-function errorOf(run: () => unknown): TandemError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof TandemError) return error;
-    throw error;
-  }
-  throw new Error("expected a TandemError");
-}
+import { errorOf } from "../../fixtures/error-of.js";
 
 describe("policy", () => {
   it("ships a default that passes its own checks", () => {

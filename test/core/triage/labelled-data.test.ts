@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { TandemError } from "../../../core/errors.js";
+import { errorOf } from "../../fixtures/error-of.js";
 import { readLabelledFile } from "../../../core/triage/labelled-data.js";
 
 const folder = mkdtempSync(join(tmpdir(), "tandem-data-"));
@@ -10,16 +10,6 @@ function write(name: string, content: string): string {
   const path = join(folder, name);
   writeFileSync(path, content);
   return path;
-}
-
-function errorOf(run: () => unknown): TandemError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof TandemError) return error;
-    throw error;
-  }
-  throw new Error("expected a TandemError");
 }
 
 describe("readLabelledFile", () => {

@@ -2,23 +2,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { TandemError } from "../../../core/errors.js";
+import { errorOf } from "../../fixtures/error-of.js";
 import { decodeModel, encodeModel, loadModel, saveModel } from "../../../core/triage/model-file.js";
 import { trainIntentModel } from "../../../core/triage/train-intent-model.js";
 import { tinyExamples } from "../../fixtures/tiny-intents.js";
 
 const folder = mkdtempSync(join(tmpdir(), "tandem-model-"));
 const model = trainIntentModel(tinyExamples, { seed: 7 });
-
-function errorOf(run: () => unknown): TandemError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof TandemError) return error;
-    throw error;
-  }
-  throw new Error("expected a TandemError");
-}
 
 describe("model file", () => {
   it("saves and loads a model that predicts exactly as before", () => {

@@ -1,7 +1,8 @@
 // The explicit list of `tandem` subcommands.
 import type { Command } from "../command.js";
 import { evalCommand } from "./eval.js";
+import { kbCommand } from "./kb.js";
 import { trainCommand } from "./train.js";
 import { triageCommand } from "./triage.js";
 
-export const commands: readonly Command[] = [triageCommand, trainCommand, evalCommand] as Command[];
+export const commands: readonly Command[] = [triageCommand, trainCommand, evalCommand, kbCommand] as Command[];

@@ -1,0 +1,158 @@
+// The knowledge base: Markdown articles split into self-contained passages, indexed locally with MiniSearch and an English stemmer.
+import { readdirSync } from "node:fs";
+import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import MiniSearch from "minisearch";
+import { stemmer } from "stemmer";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { TandemError } from "../errors.js";
+import { readTextFile } from "../read-text-file.js";
+
+export const articleFrontMatterSchema = z.object({
+  title: z.string().min(1),
+  intents: z.array(z.string().min(1)).default([]),
+  url: z.url().optional(),
+});
+
+export interface Passage {
+  /** "<article slug>#<section number>" */
+  id: string;
+  article: string;
+  title: string;
+  heading: string;
+  text: string;
+  intents: string[];
+  url: string | undefined;
+}
+
+export interface SearchHit {
+  passage: Passage;
+  score: number;
+}
+
+export const starterKnowledgeBasePath = fileURLToPath(new URL("../data/kb/", import.meta.url));
+
+const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
+const SECTION = /^## +(.+)$/m;
+const STOP_WORDS = new Set([
+  "a",
+  "an",
+  "the",
+  "and",
+  "or",
+  "to",
+  "of",
+  "in",
+  "on",
+  "for",
+  "is",
+  "it",
+  "my",
+  "i",
+  "you",
+  "your",
+  "me",
+  "do",
+  "be",
+  "can",
+  "how",
+  "what",
+  "with",
+  "at",
+  "this",
+  "that",
+  "are",
+  "was",
+  "have",
+  "has",
+]);
+
+/** Splits one article into passages: the intro and each `##` section. */
+export function parseArticle(content: string, file: string): Passage[] {
+  const match = FRONT_MATTER.exec(content);
+  if (!match) throw new TandemError("invalid_data", "the article has no front matter (--- title: … ---)", { where: { file, line: 1 } });
+  let front: z.infer<typeof articleFrontMatterSchema>;
+  try {
+    const parsed = articleFrontMatterSchema.safeParse(parseYaml(match[1]));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new TandemError("invalid_data", `front matter ${issue.path.join(".")}: ${issue.message}`, { where: { file } });
+    }
+    front = parsed.data;
+  } catch (error) {
+    if (error instanceof TandemError) throw error;
+    throw new TandemError("invalid_data", `front matter is not valid YAML: ${(error as Error).message.split("\n")[0]}`, {
+      where: { file },
+    });
+  }
+  const slug = basename(file).replace(/\.md$/, "");
+  const body = content.slice(match[0].length);
+  const parts = body.split(/^(?=## )/m);
+  const passages: Passage[] = [];
+  parts.forEach((part) => {
+    const heading = SECTION.exec(part)?.[1]?.trim() ?? front.title;
+    const text = part.replace(SECTION, "").trim();
+    if (text === "") return;
+    passages.push({
+      id: `${slug}#${passages.length}`,
+      article: slug,
+      title: front.title,
+      heading,
+      text,
+      intents: front.intents,
+      url: front.url,
+    });
+  });
+  return passages;
+}
+
+export function loadPassages(folder: string = starterKnowledgeBasePath): Passage[] {
+  let files: string[];
+  try {
+    files = readdirSync(folder)
+      .filter((name) => name.endsWith(".md"))
+      .sort();
+  } catch {
+    throw new TandemError("not_found", "knowledge-base folder not found", { where: { file: folder } });
+  }
+  return files.flatMap((name) => parseArticle(readTextFile(join(folder, name), "article"), join(folder, name)));
+}
+
+function processTerm(term: string): string | null {
+  const lower = term.toLowerCase();
+  return STOP_WORDS.has(lower) ? null : stemmer(lower);
+}
+
+export class KnowledgeBase {
+  readonly passages: readonly Passage[];
+  private readonly index: MiniSearch<Passage>;
+  private readonly byId: Map<string, Passage>;
+
+  constructor(passages: readonly Passage[]) {
+    this.passages = passages;
+    this.byId = new Map(passages.map((passage) => [passage.id, passage]));
+    this.index = new MiniSearch<Passage>({
+      fields: ["title", "heading", "text"],
+      storeFields: [],
+      processTerm,
+      searchOptions: { boost: { heading: 2, title: 1.5 }, prefix: false, fuzzy: false, combineWith: "OR" },
+    });
+    this.index.addAll(passages);
+  }
+
+  /** Best passages first; `intent` boosts passages of articles tagged with it. */
+  search(query: string, options: { limit?: number; intent?: string } = {}): SearchHit[] {
+    const results = this.index.search(
+      query,
+      options.intent ? { boostDocument: (id) => (this.byId.get(String(id))?.intents.includes(options.intent ?? "") ? 1.5 : 1) } : {},
+    );
+    return results
+      .slice(0, options.limit ?? 5)
+      .map((result) => ({ passage: this.byId.get(String(result.id)) as Passage, score: Math.round(result.score * 1000) / 1000 }));
+  }
+}
+
+export function loadKnowledgeBase(folder?: string): KnowledgeBase {
+  return new KnowledgeBase(loadPassages(folder));
+}

@@ -1,6 +1,7 @@
 // One error type for expected failures: a stable code, an HTTP-ish status, a human detail and where it happened.
 
-export type TandemErrorCode = "invalid_input" | "invalid_data" | "invalid_model" | "invalid_policy" | "not_found" | "io_error";
+export type TandemErrorCode =
+  "invalid_input" | "invalid_data" | "invalid_model" | "invalid_policy" | "invalid_macros" | "not_found" | "io_error";
 
 export interface ErrorLocation {
   file?: string;

@@ -1,7 +1,6 @@
 // scoreEscalation(): a 0-100 score with the reasons that made it, each with its contribution, so an agent can read why.
 import type { TriageResult } from "../triage/triage.js";
 import { UNKNOWN_INTENT } from "../triage/intent-model.js";
-import { analyseSentiment } from "../triage/sentiment.js";
 import { isOpen } from "./business-hours.js";
 import type { Policy } from "./policy.js";
 import { detectAskForHuman, detectFrustration, detectRepeatContact, detectThreat } from "./signals.js";
@@ -74,7 +73,7 @@ export function scoreEscalation(input: EscalationInput): Escalation {
       human.evidence.length > 0 ? human.evidence : ["intent human_agent"],
     );
 
-  const frustration = detectFrustration(input.text, lower, analyseSentiment(input.text));
+  const frustration = detectFrustration(input.text, lower, triage.sentiment);
   add("frustration", "The customer sounds frustrated or angry", weights.frustration, frustration.strength, frustration.evidence);
 
   const threat = detectThreat(lower);

@@ -124,14 +124,28 @@ function processTerm(term: string): string | null {
   return STOP_WORDS.has(lower) ? null : stemmer(lower);
 }
 
+const TERM = /[\p{L}\p{N}]+/gu;
+
+/** The stemmed search terms of a text, without stop words: what the index matches on. */
+export function searchTerms(text: string): string[] {
+  const terms: string[] = [];
+  for (const [word] of text.matchAll(TERM)) {
+    const term = processTerm(word);
+    if (term !== null) terms.push(term);
+  }
+  return terms;
+}
+
 export class KnowledgeBase {
   readonly passages: readonly Passage[];
   private readonly index: MiniSearch<Passage>;
   private readonly byId: Map<string, Passage>;
+  private readonly byArticle = new Map<string, Passage>();
 
   constructor(passages: readonly Passage[]) {
     this.passages = passages;
     this.byId = new Map(passages.map((passage) => [passage.id, passage]));
+    for (const passage of passages) if (!this.byArticle.has(passage.article)) this.byArticle.set(passage.article, passage);
     this.index = new MiniSearch<Passage>({
       fields: ["title", "heading", "text"],
       storeFields: [],
@@ -139,6 +153,16 @@ export class KnowledgeBase {
       searchOptions: { boost: { heading: 2, title: 1.5 }, prefix: false, fuzzy: false, combineWith: "OR" },
     });
     this.index.addAll(passages);
+  }
+
+  /** The first passage of an article (its title and address), by slug. */
+  article(slug: string): Passage | undefined {
+    return this.byArticle.get(slug);
+  }
+
+  /** The slugs of every article. */
+  articles(): ReadonlySet<string> {
+    return new Set(this.byArticle.keys());
   }
 
   /** Best passages first; `intent` boosts passages of articles tagged with it. */

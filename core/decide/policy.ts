@@ -1,9 +1,7 @@
 // The routing policy: what may be automated, score thresholds, tiers, business hours, SLAs and who takes what. One file, checked with zod.
 import { fileURLToPath } from "node:url";
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { TandemError } from "../errors.js";
-import { readTextFile } from "../read-text-file.js";
+import { parseWith, readDataFile } from "../data-file.js";
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like "08:30"');
 const day = z.union([z.tuple([time, time]), z.null()]);
@@ -95,33 +93,11 @@ export const defaultPolicyPath = fileURLToPath(new URL("../data/policy.yaml", im
 
 /** Checks a parsed policy and names the exact path of the first mistake. */
 export function parsePolicy(value: unknown, file = "policy"): Policy {
-  const result = policySchema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const path = issue.path
-      .map((part, index) => (typeof part === "number" ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`))
-      .join("");
-    throw new TandemError("invalid_policy", issue.message, { where: { file, path: path || "(top level)" } });
-  }
-  return result.data;
+  return parseWith(policySchema, value, "invalid_policy", file);
 }
 
 export function loadPolicy(path: string = defaultPolicyPath): Policy {
-  const content = readTextFile(path, "policy file");
-  let value: unknown;
-  try {
-    value = path.endsWith(".json") ? JSON.parse(content) : parseYaml(content, { prettyErrors: true });
-  } catch (error) {
-    const where = error as { linePos?: { line: number }[] };
-    throw new TandemError(
-      "invalid_policy",
-      `not valid ${path.endsWith(".json") ? "JSON" : "YAML"}: ${(error as Error).message.split("\n")[0]}`,
-      {
-        where: { file: path, line: where.linePos?.[0]?.line },
-      },
-    );
-  }
-  return parsePolicy(value, path);
+  return parsePolicy(readDataFile(path, "policy file", "invalid_policy"), path);
 }
 
 let cachedDefault: Policy | undefined;

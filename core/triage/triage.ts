@@ -4,7 +4,7 @@ import { TandemError } from "../errors.js";
 import { type IntentModel, type IntentScore, UNKNOWN_INTENT } from "./intent-model.js";
 import { detectLanguage, type DetectedLanguage } from "./language.js";
 import { assessPriority, type Priority, type PrioritySignal } from "./priority.js";
-import { analyseSentiment, type SentimentLabel } from "./sentiment.js";
+import { analyseSentiment, type SentimentResult } from "./sentiment.js";
 import { starterModel } from "./starter-model.js";
 
 /** Longest message triaged; longer text is cut here (the opening says what a message is about). */
@@ -30,7 +30,8 @@ export interface TriageResult {
   outOfScope: boolean;
   alternatives: IntentScore[];
   language: DetectedLanguage;
-  sentiment: { score: number; label: SentimentLabel };
+  /** Tone, with the lexicon words that moved it. */
+  sentiment: SentimentResult;
   priority: Priority;
   signals: PrioritySignal[];
 }
@@ -59,7 +60,7 @@ export function triage(message: unknown, context: TriageContext = {}): TriageRes
     outOfScope: prediction.intent === UNKNOWN_INTENT,
     alternatives: prediction.alternatives,
     language: detectLanguage(text),
-    sentiment: { score: sentiment.score, label: sentiment.label },
+    sentiment,
     priority,
     signals,
   };

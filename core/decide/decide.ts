@@ -159,7 +159,7 @@ export function chooseRoute(
   suggestion: Suggestion | undefined,
   tier: string | undefined,
 ): { route: Route; reason: string } {
-  const { thresholds, intents } = policy;
+  const { thresholds } = policy;
   const urgent = escalation.score >= thresholds.urgent;
   if (escalation.asksForHuman)
     return { route: urgent ? "urgent" : "human", reason: "The customer asked for a person, and always gets one." };

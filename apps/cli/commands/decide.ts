@@ -34,7 +34,7 @@ export const decideCommand = defineCommand({
     ["--kb FOLDER", "knowledge-base folder (default: the starter knowledge base)"],
     ["--macros FILE", "macros, YAML or JSON (default: the starter macros)"],
     ["--model MODEL", "intent model file (default: the starter model)"],
-    ["--format FORMAT", "text (default), markdown (the handoff as an internal note) or json"],
+    ["--format FORMAT", "text (default), json, or the handoff alone: markdown (an internal note) or handoff (plain text)"],
   ],
   options: {
     tier: { type: "string" },
@@ -64,7 +64,7 @@ export const decideCommand = defineCommand({
     kb: z.string().min(1).optional(),
     macros: z.string().min(1).optional(),
     model: z.string().min(1).optional(),
-    format: z.enum(["text", "markdown", "json"], { error: "must be text, markdown or json" }).default("text"),
+    format: z.enum(["text", "json", "markdown", "handoff"], { error: "must be text, json, markdown or handoff" }).default("text"),
     positionals: z.array(z.string()).length(1, 'give one message in quotes, e.g. tandem decide "where is my order 12345?"'),
   }),
   run(input, { out }) {
@@ -91,8 +91,9 @@ export const decideCommand = defineCommand({
     };
     const decision = decider.decide(message, context);
     if (input.format === "json") out(JSON.stringify(decision, null, 2));
-    else if (input.format === "markdown" && decision.handoff) out(renderHandoffMarkdown(decision.handoff));
-    else out(renderDecision(decision));
+    else if (input.format === "text") out(renderDecision(decision));
+    else if (!decision.handoff) out(`No handoff: the route is ${decision.route}. ${decision.routeReason}`);
+    else out(input.format === "markdown" ? renderHandoffMarkdown(decision.handoff) : renderHandoffText(decision.handoff));
   },
 });
 

@@ -12,7 +12,19 @@ interface LocalTime {
   minutes: number;
 }
 
+/** The last answer per time zone, by minute: decisions arrive many to the minute, and Intl formatting costs microseconds. */
+const lastByZone = new Map<string, { minute: number; local: LocalTime }>();
+
 function localTime(instant: Date, timeZone: string): LocalTime {
+  const minute = Math.floor(instant.getTime() / 60_000);
+  const last = lastByZone.get(timeZone);
+  if (last?.minute === minute) return last.local;
+  const local = formatLocalTime(instant, timeZone);
+  lastByZone.set(timeZone, { minute, local });
+  return local;
+}
+
+function formatLocalTime(instant: Date, timeZone: string): LocalTime {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat("en-US", {

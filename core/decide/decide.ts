@@ -184,6 +184,8 @@ export function chooseRoute(
     };
   if (suggestion.missing.length > 0) return { route: "assist", reason: `The reply needs the ${suggestion.missing.join(" and ")}.` };
   if (!suggestion.onIntent) return { route: "assist", reason: "The best article is not written for this intent; a person checks it." };
+  if (suggestion.confidence < policy.automation.minConfidence)
+    return { route: "assist", reason: `The reply's confidence ${suggestion.confidence.toFixed(2)} is too low to send alone.` };
   return { route: "automate", reason: `The policy lets Tandem answer ${triaged.intent} alone, and nothing calls for a person.` };
 }
 

@@ -142,7 +142,7 @@ function summarise(input: HandoffInput): string {
   const quote = cut(input.message.replace(/\s+/g, " ").trim(), QUOTE_CHARS);
   const why = escalation.reasons
     .slice(0, 3)
-    .map((reason) => reason.label.replace(/^The customer /, "").replace(/^./, (first) => first.toLowerCase()))
+    .map((reason) => reason.label.replace(/^The customer /, "").replace(/^(?!Tandem|SLA)[A-Z]/, (first) => first.toLowerCase()))
     .join("; ");
   return `${who}${tier} writes about ${about}${facts.length > 0 ? `, ${facts.join(", ")}` : ""}: "${quote}"${why ? `. Signals: ${why}.` : "."}`;
 }

@@ -63,6 +63,7 @@ const ASKS_FOR_HUMAN = new RegExp(
     String.raw`\b(?:real|live|actual) (?:person|human|agent)\b`,
     String.raw`\bnot (?:a |an |another )?(?:bot|robot|machine|automated (?:reply|answer|response))\b`,
     String.raw`\bcall me(?: back)?\b`,
+    String.raw`\bget me (?:a |an |the |your |to )?(?:real |live )?(?:human|person|agent|manager|supervisor|someone|somebody|representative|operator)\b`,
     String.raw`\b(?:don't|do not|no) (?:want|need|like) (?:a |the |your |to (?:talk|speak|chat) (?:to|with) (?:a |the |your )?)?(?:bot|robot|machine|chatbot)\b`,
     String.raw`^\s*(?:agent|human|operator|representative)\s*[.!?]*\s*$`,
     // es

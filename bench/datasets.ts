@@ -21,6 +21,11 @@ export const datasetSources: Record<string, { files: string[]; source: string }>
     source:
       "Bitext customer-service intents (CDLA-Sharing-1.0): https://huggingface.co/datasets/bitext/Bitext-customer-support-llm-chatbot-training-dataset, merged into one CSV with columns split,utterance,intent",
   },
+  stackfaq: {
+    files: ["stackfaq/questions.jsonl", "stackfaq/answers.jsonl"],
+    source:
+      "StackFAQ (Karan and Šnajder 2018; Stack Exchange texts, CC BY-SA 3.0): http://takelab.fer.hr/data/StackFAQ/, as JSON Lines questions.jsonl {id,text,answer_ids,thread_id,half} and answers.jsonl {id,text,faq_question,thread_id}",
+  },
   goemotions: {
     files: ["goemotions/goemotions.csv"],
     source:

@@ -3,14 +3,15 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { explainMissing, loadBanking77, loadBitext, missingFiles } from "./datasets.js";
+import { datasetSources, explainMissing, loadBanking77, loadBitext, missingFiles } from "./datasets.js";
+import { benchDecideSpeed, benchRetrieval, benchRoutes, type RetrievalRow } from "./decision-bench.js";
 import { benchAskForPerson, benchFrustration, type EscalationRow } from "./escalation-bench.js";
 import { renderTable } from "./table.js";
 import { benchTriage, type TriageRow } from "./triage-bench.js";
 
 const argsSchema = z.object({
   "data-dir": z.string().min(1).default("../shared/datasets"),
-  only: z.enum(["triage", "escalation"]).optional(),
+  only: z.enum(["triage", "escalation", "decide"]).optional(),
 });
 
 async function main(): Promise<number> {
@@ -19,7 +20,7 @@ async function main(): Promise<number> {
     ({ values } = parseArgs({ options: { "data-dir": { type: "string" }, only: { type: "string" } }, strict: true }));
   } catch (error) {
     console.error(
-      `bench: ${error instanceof Error ? error.message : String(error)}\nUsage: npm run bench -- [--data-dir DIR] [--only triage|escalation]`,
+      `bench: ${error instanceof Error ? error.message : String(error)}\nUsage: npm run bench -- [--data-dir DIR] [--only triage|escalation|decide]`,
     );
     return 2;
   }
@@ -32,7 +33,7 @@ async function main(): Promise<number> {
   const dataDir = resolve(parsed.data["data-dir"]);
   if (!existsSync(dataDir)) {
     console.error(`bench: no datasets folder at ${dataDir}.\nThe benchmark reads public datasets that are not shipped with Tandem:`);
-    for (const key of ["banking77", "bitext", "goemotions"]) console.error(`- ${explainMissing(dataDir, key)}`);
+    for (const key of Object.keys(datasetSources)) console.error(`- ${explainMissing(dataDir, key)}`);
     return 1;
   }
   const log = (line: string) => console.error(line);
@@ -55,12 +56,39 @@ async function main(): Promise<number> {
     if (missingFiles(dataDir, "goemotions").length === 0) escalationRows.push(...benchFrustration(dataDir));
     else log(explainMissing(dataDir, "goemotions"));
   }
+  const retrievalRows: RetrievalRow[] = [];
+  if (only === undefined || only === "decide") {
+    if (missingFiles(dataDir, "bitext").length === 0) {
+      log("decide(): routing every Bitext message and timing the whole path…");
+      escalationRows.push(...benchRoutes(dataDir), ...benchDecideSpeed(dataDir));
+    } else log(explainMissing(dataDir, "bitext"));
+    if (missingFiles(dataDir, "stackfaq").length === 0) retrievalRows.push(...benchRetrieval(dataDir));
+    else log(explainMissing(dataDir, "stackfaq"));
+  }
   if (escalationRows.length > 0) {
     console.log("\nEscalation signals\n");
     console.log(
       renderTable(
         ["measure", "dataset", "value", "target"],
         escalationRows.map((row) => [row.measure, row.dataset, row.value, row.target]),
+      ),
+    );
+  }
+  if (retrievalRows.length > 0) {
+    console.log(
+      "\nKnowledge-base retrieval: StackFAQ block B rephrasings against all 719 answers (a hit is an answer of the query's thread)\n",
+    );
+    console.log(
+      renderTable(
+        ["system", "queries", "P@1", "recall@5", "MRR", "queries/s"],
+        retrievalRows.map((row) => [
+          row.system,
+          String(row.queries),
+          row.precisionAt1.toFixed(4),
+          row.recallAt5.toFixed(4),
+          row.mrr.toFixed(4),
+          row.queriesPerSecond.toLocaleString("en-US"),
+        ]),
       ),
     );
   }

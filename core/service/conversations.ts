@@ -1,0 +1,118 @@
+// The path every connector takes for a customer message: store it with its conversation, decide it with what the store
+// knows (transcript, earlier contacts, waiting time, the customer's tier and value), keep the decision, and open or update
+// the escalation when a person is needed. Listeners (Slack, Zendesk, HubSpot) turn the result into outbox actions.
+import type { DecideContext, Decider, Decision } from "../decide/decide.js";
+import type { CustomerInfo, TranscriptEntry } from "../decide/handoff.js";
+import type { Conversation, DecisionRow, Escalation, Store } from "../store/store.js";
+
+export interface CustomerMessage {
+  /** zendesk, hubspot, slack, api, … */
+  source: string;
+  /** The ticket or conversation id in the source system. */
+  conversationId: string;
+  text: string;
+  /** The message's id in the source system: a redelivered message is recognised by it. */
+  messageId?: string | undefined;
+  at?: Date | undefined;
+  channel?: string | undefined;
+  subject?: string | undefined;
+  ticketUrl?: string | undefined;
+  customer?: (CustomerInfo & { id: string }) | undefined;
+}
+
+export interface HandledMessage {
+  conversation: Conversation;
+  decision: Decision;
+  decisionRow: DecisionRow;
+  /** The live escalation when a person is involved, and whether this message opened it. */
+  escalation: Escalation | undefined;
+  escalationCreated: boolean;
+}
+
+export type MessageListener = (handled: HandledMessage) => Promise<void>;
+
+export class ConversationService {
+  private readonly listeners: MessageListener[] = [];
+
+  constructor(
+    readonly store: Store,
+    readonly decider: Decider,
+  ) {}
+
+  /** Called with every new decision (after it is stored), e.g. to enqueue a Slack post. */
+  onDecision(listener: MessageListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Handles a customer message once: a message already stored (same source, conversation and message id) returns undefined. */
+  async handle(input: CustomerMessage): Promise<HandledMessage | undefined> {
+    const { store } = this;
+    const conversation = await store.upsertConversation({
+      source: input.source,
+      externalId: input.conversationId,
+      channel: input.channel,
+      subject: input.subject,
+      ticketUrl: input.ticketUrl,
+      customer: input.customer,
+    });
+    const at = input.at ?? new Date();
+    const history = await store.recentMessages(conversation.id, 10);
+    const { message, fresh } = await store.addMessage(conversation.id, {
+      role: "customer",
+      text: input.text,
+      externalId: input.messageId,
+      at: at.toISOString(),
+    });
+    if (!fresh) return undefined;
+    const customer = input.customer ?? (conversation.customer_id ? await this.customerInfo(conversation.customer_id) : undefined);
+    const earlierFromCustomer = history.filter((entry) => entry.role === "customer");
+    const transcript: TranscriptEntry[] = history.map((entry) => ({ role: entry.role, text: entry.text, at: entry.at.toISOString() }));
+    const context: DecideContext = {
+      now: at,
+      channel: input.channel ?? conversation.channel ?? undefined,
+      ticketUrl: input.ticketUrl ?? conversation.ticket_url ?? undefined,
+      previousContacts: earlierFromCustomer.length,
+      waitingSince: earlierFromCustomer[0]?.at,
+      transcript,
+      customer: customer && {
+        id: customer.id,
+        name: customer.name ?? undefined,
+        email: customer.email ?? undefined,
+        tier: customer.tier ?? undefined,
+        revenue: customer.revenue ?? undefined,
+      },
+    };
+    const started = performance.now();
+    const decision = this.decider.decide(input.text, context);
+    const durationMs = performance.now() - started;
+    const decisionRow = await store.saveDecision({
+      decision,
+      conversationId: conversation.id,
+      messageId: message.id,
+      channel: context.channel,
+      durationMs,
+    });
+    let escalation: Escalation | undefined;
+    let escalationCreated = false;
+    if (decision.route !== "automate") {
+      const opened = await store.openEscalation({
+        conversationId: conversation.id,
+        decisionId: decisionRow.id,
+        route: decision.route,
+        team: decision.assignment.team,
+        channel: decision.assignment.channel,
+        score: decision.escalation.score,
+        intent: decision.triage.intent,
+      });
+      escalation = opened.escalation;
+      escalationCreated = opened.created;
+    } else escalation = await store.activeEscalation(conversation.id);
+    const handled = { conversation, decision, decisionRow, escalation, escalationCreated };
+    for (const listener of this.listeners) await listener(handled);
+    return handled;
+  }
+
+  private async customerInfo(id: string) {
+    return this.store.getCustomer(id);
+  }
+}

@@ -1,0 +1,59 @@
+// Processes recorded inbound events after they were acknowledged: each by the handler of its source, once; a failure is kept
+// with its error for a person to see, and an instance that dies mid-way leaves the event to another after its lease.
+import { Poller } from "./poller.js";
+import type { EventRow, Store } from "./store.js";
+
+export type EventHandler = (event: EventRow) => Promise<void>;
+
+export interface EventWorkerOptions {
+  batchSize?: number;
+  leaseMs?: number;
+  idleMs?: number;
+  onError?: (event: EventRow | undefined, error: unknown) => void;
+}
+
+export class EventWorker {
+  private readonly poller: Poller;
+  private readonly options: Required<EventWorkerOptions>;
+
+  constructor(
+    private readonly store: Store,
+    private readonly handlers: ReadonlyMap<string, EventHandler>,
+    options: EventWorkerOptions = {},
+  ) {
+    this.options = { batchSize: 20, leaseMs: 60_000, idleMs: 200, onError: () => {}, ...options };
+    this.poller = new Poller(() => this.runOnce(), {
+      idleMs: this.options.idleMs,
+      onError: (error) => this.options.onError(undefined, error),
+    });
+  }
+
+  start(): void {
+    this.poller.start();
+  }
+
+  wake(): void {
+    this.poller.wake();
+  }
+
+  stop(): Promise<void> {
+    return this.poller.stop();
+  }
+
+  /** Events of one conversation arrive in order, so a batch is handled one event after another. */
+  async runOnce(): Promise<number> {
+    const events = await this.store.claimEvents(this.options.batchSize, this.options.leaseMs);
+    for (const event of events) {
+      const handler = this.handlers.get(event.source);
+      try {
+        if (!handler) throw new Error(`no handler for events from ${event.source}`);
+        await handler(event);
+        await this.store.finishEvent(event.id);
+      } catch (error) {
+        await this.store.finishEvent(event.id, error instanceof Error ? error.message : String(error));
+        this.options.onError(event, error);
+      }
+    }
+    return events.length;
+  }
+}

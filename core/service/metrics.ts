@@ -111,7 +111,7 @@ export async function computeMetrics(store: Store, options: { from: Date; to: Da
     .selectFrom("conversations as c")
     .where("c.created_at", ">=", from)
     .where("c.created_at", "<", to)
-    .where(({ exists, selectFrom }) => exists(selectFrom("decisions as d").select("d.id").whereRef("d.conversation_id", "=", "c.id")))
+    .where((eb) => eb.exists(eb.selectFrom("decisions as d").select("d.id").whereRef("d.conversation_id", "=", "c.id")))
     .select([
       sql<number>`count(*)::int`.as("conversations"),
       sql<number>`(count(*) filter (where

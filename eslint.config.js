@@ -1,5 +1,6 @@
 // ESLint flat config: typescript-eslint's type-aware recommended rules on all TypeScript sources.
 import js from "@eslint/js";
+import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
@@ -19,5 +20,9 @@ export default tseslint.config(
   {
     files: ["**/*.js", "**/*.mjs"],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ["apps/dashboard/public/**/*.js"],
+    languageOptions: { globals: globals.browser },
   },
 );

@@ -10,18 +10,20 @@ export interface EventWorkerOptions {
   leaseMs?: number;
   idleMs?: number;
   onError?: (event: EventRow | undefined, error: unknown) => void;
+  /** Handles events of a source that has no handler of its own. */
+  fallback?: EventHandler | undefined;
 }
 
 export class EventWorker {
   private readonly poller: Poller;
-  private readonly options: Required<EventWorkerOptions>;
+  private readonly options: Required<Omit<EventWorkerOptions, "fallback">> & { fallback: EventHandler | undefined };
 
   constructor(
     private readonly store: Store,
     private readonly handlers: ReadonlyMap<string, EventHandler>,
     options: EventWorkerOptions = {},
   ) {
-    this.options = { batchSize: 20, leaseMs: 60_000, idleMs: 200, onError: () => {}, ...options };
+    this.options = { batchSize: 20, leaseMs: 60_000, idleMs: 200, onError: () => {}, ...options, fallback: options.fallback };
     this.poller = new Poller(() => this.runOnce(), {
       idleMs: this.options.idleMs,
       onError: (error) => this.options.onError(undefined, error),
@@ -44,7 +46,7 @@ export class EventWorker {
   async runOnce(): Promise<number> {
     const events = await this.store.claimEvents(this.options.batchSize, this.options.leaseMs);
     for (const event of events) {
-      const handler = this.handlers.get(event.source);
+      const handler = this.handlers.get(event.source) ?? this.options.fallback;
       try {
         if (!handler) throw new Error(`no handler for events from ${event.source}`);
         await handler(event);

@@ -1,7 +1,8 @@
 // The store: conversations, messages, decisions, escalations, customers, inbound events, the outbox and API keys.
 // One class over Kysely, on the embedded PGlite by default or on PostgreSQL when a URL is given: same schema, same SQL.
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from "kysely";
 import pg from "pg";
@@ -57,15 +58,19 @@ export class Store {
   readonly db: Kysely<Database>;
   readonly kind: "embedded" | "postgres";
 
-  private constructor(db: Kysely<Database>, kind: "embedded" | "postgres") {
+  private readonly lockFile: string | undefined;
+
+  private constructor(db: Kysely<Database>, kind: "embedded" | "postgres", lockFile?: string) {
     this.db = db;
     this.kind = kind;
+    this.lockFile = lockFile;
   }
 
   /** Opens the database and runs the migrations it has not run yet. */
   static async open(options: StoreOptions = {}): Promise<Store> {
     let db: Kysely<Database>;
     let kind: Store["kind"];
+    let lockFile: string | undefined;
     if (options.databaseUrl) {
       const schema = options.schema;
       if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema))
@@ -79,7 +84,10 @@ export class Store {
       kind = "postgres";
       if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
     } else {
-      if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+      if (options.dataDir) {
+        mkdirSync(options.dataDir, { recursive: true });
+        lockFile = lockEmbedded(options.dataDir);
+      }
       const pglite = await PGlite.create(options.dataDir ?? "memory://");
       db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
       kind = "embedded";
@@ -88,13 +96,15 @@ export class Store {
     const { error } = await migrator.migrateToLatest();
     if (error) {
       await db.destroy();
+      if (lockFile) rmSync(lockFile, { force: true });
       throw new TandemError("io_error", `the database migration failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`);
     }
-    return new Store(db, kind);
+    return new Store(db, kind, lockFile);
   }
 
   async close(): Promise<void> {
     await this.db.destroy();
+    if (this.lockFile) rmSync(this.lockFile, { force: true });
   }
 
   async ping(): Promise<void> {
@@ -598,6 +608,34 @@ export class Store {
       .where("revoked_at", "is", null)
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
+  }
+}
+
+/** The embedded database belongs to one process at a time: a second one would corrupt it. */
+function lockEmbedded(dataDir: string): string {
+  const file = join(dataDir, "tandem.lock");
+  try {
+    writeFileSync(file, String(process.pid), { flag: "wx" });
+    return file;
+  } catch {
+    const holder = Number(readFileSync(file, "utf8"));
+    if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder))
+      throw new TandemError(
+        "io_error",
+        `the embedded database is in use by process ${holder} (tandem serve?): stop it first, or set DATABASE_URL to share a PostgreSQL database between processes`,
+        { where: { file: dataDir } },
+      );
+    writeFileSync(file, String(process.pid));
+    return file;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

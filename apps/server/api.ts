@@ -1,0 +1,194 @@
+// The JSON API under /api: decide, triage, suggest, handoff, knowledge-base search, messages, conversations, escalations,
+// metrics and the outbox. Every body and query is checked with zod; errors are problem+json with the field path.
+import { Router } from "express";
+import { z } from "zod";
+import { decideContextSchema, type Decider } from "../../core/decide/decide.js";
+import { renderHandoffMarkdown, renderHandoffText } from "../../core/decide/handoff.js";
+import type { ConversationService } from "../../core/service/conversations.js";
+import { computeMetrics } from "../../core/service/metrics.js";
+import type { Store } from "../../core/store/store.js";
+import { MAX_MESSAGE_CHARS, triage } from "../../core/triage/triage.js";
+import { parseBody, problem } from "./problem.js";
+
+const message = z
+  .string({ error: "must be text" })
+  .trim()
+  .min(1, "is empty")
+  .max(MAX_MESSAGE_CHARS, `is longer than ${MAX_MESSAGE_CHARS} characters`);
+const id = z.coerce.number({ error: "must be a number" }).int().positive();
+const customer = z.strictObject({
+  id: z.string().min(1).max(200),
+  name: z.string().trim().min(1).max(200).optional(),
+  email: z.email().optional(),
+  tier: z.string().trim().min(1).max(100).optional(),
+  revenue: z.number().nonnegative().optional(),
+});
+
+const decideBody = z.strictObject({ message, context: decideContextSchema.optional() });
+const triageBody = z.strictObject({ message, tier: z.string().trim().min(1).max(100).optional() });
+const handoffBody = decideBody.extend({ format: z.enum(["json", "markdown", "text"]).default("json") });
+/** A customer message from any channel, recorded before it is acknowledged and decided by the event worker. */
+export const messageEventSchema = z.strictObject({
+  /** The sender's id for this delivery: a retry with the same id is recognised. */
+  eventId: z.string().min(1).max(200),
+  source: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]*$/, "must be lower-case letters, digits, - or _")
+    .max(50)
+    .default("api"),
+  conversationId: z.string().min(1).max(200),
+  messageId: z.string().min(1).max(200).optional(),
+  text: message,
+  at: z.iso.datetime({ offset: true }).optional(),
+  channel: z.string().min(1).max(100).optional(),
+  subject: z.string().max(500).optional(),
+  ticketUrl: z.url().optional(),
+  customer: customer.optional(),
+});
+export type MessageEvent = z.output<typeof messageEventSchema>;
+
+const escalationStates = z.enum(["open", "claimed", "resolved", "snoozed"]);
+
+export interface ApiDependencies {
+  store: Store;
+  decider: Decider;
+  service: ConversationService;
+  /** Called after an event is recorded, to process it at once rather than at the next poll. */
+  wakeEvents: () => void;
+  wakeOutbox: () => void;
+  onDecision?: (route: string, intent: string) => void;
+}
+
+export function apiRouter(deps: ApiDependencies): Router {
+  const { store, decider } = deps;
+  const router = Router();
+
+  router.post("/decide", (request, response) => {
+    const body = parseBody(decideBody, request.body);
+    const decision = decider.decide(body.message, body.context ?? {});
+    deps.onDecision?.(decision.route, decision.triage.intent);
+    response.json(decision);
+  });
+
+  router.post("/triage", (request, response) => {
+    const body = parseBody(triageBody, request.body);
+    response.json(triage(body.message, { model: decider.resources.model, ...(body.tier ? { tier: body.tier } : {}) }));
+  });
+
+  router.post("/suggest", (request, response) => {
+    const body = parseBody(decideBody, request.body);
+    const decision = decider.decide(body.message, body.context ?? {});
+    response.json({ route: decision.route, suggestion: decision.suggestion ?? null });
+  });
+
+  router.post("/handoff", (request, response) => {
+    const body = parseBody(handoffBody, request.body);
+    const decision = decider.decide(body.message, body.context ?? {});
+    if (!decision.handoff) {
+      response.json({ route: decision.route, handoff: null, detail: `no person is needed: ${decision.routeReason}` });
+      return;
+    }
+    if (body.format === "json") response.json({ route: decision.route, handoff: decision.handoff });
+    else
+      response
+        .type(body.format === "markdown" ? "text/markdown" : "text/plain")
+        .send(body.format === "markdown" ? renderHandoffMarkdown(decision.handoff) : renderHandoffText(decision.handoff));
+  });
+
+  router.get("/kb/search", (request, response) => {
+    const query = parseBody(
+      z.object({ q: z.string().trim().min(1, "is empty").max(1000), limit: z.coerce.number().int().min(1).max(50).default(5) }),
+      request.query,
+      "query string",
+    );
+    response.json({ hits: decider.resources.kb.search(query.q, { limit: query.limit }) });
+  });
+
+  router.post("/messages", async (request, response) => {
+    const event = parseBody(messageEventSchema, request.body);
+    const recorded = await store.recordEvent(event.source, event.eventId, "message", event);
+    if (recorded.fresh) deps.wakeEvents();
+    response.status(recorded.fresh ? 202 : 200).json({ status: recorded.fresh ? "accepted" : "duplicate", eventId: event.eventId });
+  });
+
+  router.get("/conversations", async (request, response) => {
+    const query = parseBody(z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }), request.query, "query string");
+    response.json({ conversations: await store.listConversations(query.limit) });
+  });
+
+  router.get("/conversations/:id", async (request, response) => {
+    const conversationId = parseBody(id, request.params.id, "conversation id");
+    const conversation = await store.getConversation(conversationId);
+    if (!conversation) throw problem(404, `no conversation ${conversationId}`);
+    const [messages, decision, escalation] = await Promise.all([
+      store.recentMessages(conversationId, 50),
+      store.latestDecision(conversationId),
+      store.activeEscalation(conversationId),
+    ]);
+    response.json({ conversation, messages, decision: decision?.body ?? null, escalation: escalation ?? null });
+  });
+
+  router.get("/escalations", async (request, response) => {
+    const query = parseBody(
+      z.object({
+        state: z
+          .string()
+          .default("open,claimed,snoozed")
+          .transform((value) => value.split(","))
+          .pipe(z.array(escalationStates)),
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+      }),
+      request.query,
+      "query string",
+    );
+    response.json({ escalations: await store.listEscalations({ states: query.state, limit: query.limit }) });
+  });
+
+  const actor = z.strictObject({ by: z.string().trim().min(1).max(200) });
+  router.post("/escalations/:id/claim", async (request, response) => {
+    const escalationId = parseBody(id, request.params.id, "escalation id");
+    response.json(await store.claimEscalation(escalationId, parseBody(actor, request.body).by));
+  });
+  router.post("/escalations/:id/resolve", async (request, response) => {
+    const escalationId = parseBody(id, request.params.id, "escalation id");
+    response.json(await store.resolveEscalation(escalationId, parseBody(actor, request.body).by));
+  });
+
+  router.get("/metrics", async (request, response) => {
+    const query = parseBody(
+      z.object({
+        days: z.coerce.number().int().min(1).max(366).default(7),
+      }),
+      request.query,
+      "query string",
+    );
+    const to = new Date();
+    const from = new Date(to.getTime() - query.days * 86_400_000);
+    response.json(await computeMetrics(store, { from, to }));
+  });
+
+  router.get("/outbox", async (request, response) => {
+    const query = parseBody(
+      z.object({
+        state: z.enum(["pending", "delivering", "delivered", "dead"]).optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+      }),
+      request.query,
+      "query string",
+    );
+    const [actions, counts] = await Promise.all([store.listActions(query.state, query.limit), store.countActions()]);
+    response.json({ counts, actions });
+  });
+
+  router.post("/outbox/:id/retry", async (request, response) => {
+    const actionId = parseBody(id, request.params.id, "action id");
+    if (!(await store.retryDead(actionId))) throw problem(409, `action ${actionId} is not in the dead-letter queue`);
+    deps.wakeOutbox();
+    response.json({ status: "queued", id: actionId });
+  });
+
+  router.use((request) => {
+    throw problem(404, `no API route ${request.method} ${request.path}`);
+  });
+  return router;
+}

@@ -1,0 +1,85 @@
+// API keys for /api (Authorization: Bearer tdm_… or X-API-Key), checked against their hashes in the store, and a rate limit
+// per key.
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+import { rateLimit } from "express-rate-limit";
+import { hashKey, type Store } from "../../core/store/store.js";
+import { problem, sendProblem } from "./problem.js";
+
+declare module "express-serve-static-core" {
+  interface Request {
+    /** The id of the API key that made the request. */
+    apiKeyId?: string;
+  }
+}
+
+const KEY_SHAPE = /^tdm_[0-9a-f]{12}_[A-Za-z0-9_-]{32}$/;
+/** A verified key is trusted this long before the store is asked again (so a revocation takes effect within it). */
+const CACHE_MS = 30_000;
+
+export function apiKeyAuth(store: Store): RequestHandler {
+  const verified = new Map<string, { id: string; until: number }>();
+  return (request: Request, response: Response, next: NextFunction) => {
+    const header = request.get("authorization");
+    const key = header?.startsWith("Bearer ") ? header.slice(7).trim() : request.get("x-api-key")?.trim();
+    if (!key) {
+      sendProblem(
+        response,
+        request,
+        problem(401, "an API key is required: send Authorization: Bearer <key> (create one with tandem keys create)", [], {
+          "WWW-Authenticate": 'Bearer realm="tandem"',
+        }),
+      );
+      return;
+    }
+    const reject = () =>
+      sendProblem(
+        response,
+        request,
+        problem(401, "the API key is not valid or was revoked", [], { "WWW-Authenticate": 'Bearer error="invalid_token"' }),
+      );
+    if (!KEY_SHAPE.test(key)) {
+      reject();
+      return;
+    }
+    const hash = hashKey(key);
+    const cached = verified.get(hash);
+    if (cached && cached.until > Date.now()) {
+      request.apiKeyId = cached.id;
+      next();
+      return;
+    }
+    store.verifyApiKey(key).then(
+      (row) => {
+        if (!row) {
+          verified.delete(hash);
+          reject();
+          return;
+        }
+        verified.set(hash, { id: row.id, until: Date.now() + CACHE_MS });
+        request.apiKeyId = row.id;
+        next();
+      },
+      (error: unknown) => next(error),
+    );
+  };
+}
+
+/** Requests per minute per API key (in this instance's memory). */
+export function perKeyRateLimit(perMinute: number): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: "draft-7",
+    legacyHeaders: false,
+    keyGenerator: (request) => request.apiKeyId ?? "anonymous",
+    handler: (request, response, _next, options) => {
+      sendProblem(
+        response,
+        request,
+        problem(429, `more than ${perMinute} requests in a minute for this API key; try again shortly`, [], {
+          "Retry-After": String(Math.ceil(options.windowMs / 1000)),
+        }),
+      );
+    },
+  });
+}

@@ -1,0 +1,74 @@
+// Service configuration: environment variables, optionally over a config file (TANDEM_CONFIG, YAML or JSON, same names).
+// Checked with zod; a mistake stops start-up with a message that names the variable.
+import { z } from "zod";
+import { readDataFile } from "../../core/data-file.js";
+import { TandemError } from "../../core/errors.js";
+
+const whole = (min: number, max: number) => z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(min).max(max);
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" ? undefined : value))
+  .optional();
+
+export const configSchema = z.object({
+  PORT: whole(0, 65_535).default(3000),
+  /** 127.0.0.1 by default; 0.0.0.0 to listen on every interface (containers). */
+  HOST: z.string().min(1).default("127.0.0.1"),
+  /** Where the embedded database lives when DATABASE_URL is not set. */
+  TANDEM_DATA_DIR: z.string().min(1).default(".tandem"),
+  DATABASE_URL: optionalText.pipe(z.url("must be a URL like postgres://user@host:5432/db").optional()),
+  TANDEM_POLICY: optionalText,
+  TANDEM_KB: optionalText,
+  TANDEM_MACROS: optionalText,
+  TANDEM_MODEL: optionalText,
+  /** The address users reach the service at (for links), e.g. https://tandem.example.com. */
+  TANDEM_PUBLIC_URL: optionalText.pipe(z.url("must be a URL like https://tandem.example.com").optional()),
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+      error: "must be fatal, error, warn, info, debug, trace or silent",
+    })
+    .default("info"),
+  /** Largest request body accepted, in kilobytes. */
+  TANDEM_BODY_LIMIT_KB: whole(1, 10_240).default(512),
+  /** Requests per minute per API key. */
+  TANDEM_RATE_LIMIT: whole(1, 1_000_000).default(600),
+  /** How long a graceful shutdown may take before the process exits anyway. */
+  TANDEM_SHUTDOWN_TIMEOUT_MS: whole(100, 600_000).default(10_000),
+  /** Off for a web-only instance: then no outbox or event worker runs here. */
+  TANDEM_WORKERS: z
+    .enum(["on", "off"], { error: "must be on or off" })
+    .default("on")
+    .transform((value) => value === "on"),
+  /** How long an outbox action stays with one worker before another may take it over. */
+  TANDEM_OUTBOX_LEASE_MS: whole(100, 3_600_000).default(60_000),
+});
+
+export type ServiceConfig = z.output<typeof configSchema>;
+
+const NAMES = Object.keys(configSchema.shape);
+
+/** Reads the configuration from `env` (process.env by default), over the file named by TANDEM_CONFIG if any. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): ServiceConfig {
+  let fromFile: Record<string, unknown> = {};
+  const file = env.TANDEM_CONFIG;
+  if (file) {
+    const parsed = readDataFile(file, "config file", "invalid_input");
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+      throw new TandemError("invalid_input", "must map variable names to values, e.g. PORT: 3000", { where: { file } });
+    const unknown = Object.keys(parsed).filter((name) => !NAMES.includes(name));
+    if (unknown.length > 0)
+      throw new TandemError("invalid_input", `unknown setting ${unknown[0]} (known: ${NAMES.join(", ")})`, { where: { file } });
+    fromFile = Object.fromEntries(Object.entries(parsed).map(([name, value]) => [name, value === null ? undefined : String(value)]));
+  }
+  const values: Record<string, unknown> = {};
+  for (const name of NAMES) values[name] = env[name] ?? fromFile[name];
+  const result = configSchema.safeParse(values);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const name = String(issue.path[0]);
+    const origin = env[name] === undefined && file ? ` (in ${file})` : "";
+    throw new TandemError("invalid_input", `${name}${origin}: ${issue.message}`);
+  }
+  return result.data;
+}

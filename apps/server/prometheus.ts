@@ -1,0 +1,67 @@
+// /metrics in the Prometheus text format: process metrics, HTTP latency, decisions by route, and queue sizes read from the
+// store when scraped.
+import type { RequestHandler } from "express";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { Store } from "../../core/store/store.js";
+
+export interface ServiceMetricsRegistry {
+  registry: Registry;
+  httpDuration: Histogram<"method" | "route" | "status">;
+  decisions: Counter<"route" | "intent">;
+  /** Records the request's duration under its route pattern, never the raw URL (ids would explode the label set). */
+  middleware: RequestHandler;
+}
+
+export function createMetricsRegistry(store: Store): ServiceMetricsRegistry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "tandem_" });
+  const httpDuration = new Histogram({
+    name: "tandem_http_request_duration_seconds",
+    help: "HTTP request duration by method, route pattern and status",
+    labelNames: ["method", "route", "status"] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const decisions = new Counter({
+    name: "tandem_decisions_total",
+    help: "Decisions made, by route and intent",
+    labelNames: ["route", "intent"] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: "tandem_outbox_actions",
+    help: "Outbox actions by state",
+    labelNames: ["state"] as const,
+    registers: [registry],
+    async collect() {
+      for (const [state, count] of Object.entries(await store.countActions())) this.set({ state }, count);
+    },
+  });
+  new Gauge({
+    name: "tandem_inbound_events",
+    help: "Inbound events by state",
+    labelNames: ["state"] as const,
+    registers: [registry],
+    async collect() {
+      const counts = await store.countEvents();
+      for (const state of ["received", "processing", "processed", "failed"]) this.set({ state }, counts[state] ?? 0);
+    },
+  });
+  new Gauge({
+    name: "tandem_open_escalations",
+    help: "Escalations open, claimed or snoozed",
+    registers: [registry],
+    async collect() {
+      this.set((await store.listEscalations({ states: ["open", "claimed", "snoozed"], limit: 100_000 })).length);
+    },
+  });
+  const middleware: RequestHandler = (request, response, next) => {
+    const end = httpDuration.startTimer();
+    response.on("finish", () => {
+      const route = (request.route as { path?: string } | undefined)?.path;
+      end({ method: request.method, route: route ? `${request.baseUrl}${route}` : "unmatched", status: String(response.statusCode) });
+    });
+    next();
+  };
+  return { registry, httpDuration, decisions, middleware };
+}

@@ -1,0 +1,137 @@
+// Starts the Tandem service: store (embedded or PostgreSQL) with migrations, the decider, the HTTP server, the event and
+// outbox workers, and a graceful shutdown that finishes the work in flight.
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
+import { pino, type Logger } from "pino";
+import { Decider, starterDecider } from "../../core/decide/decide.js";
+import { loadKnowledgeBase } from "../../core/decide/knowledge-base.js";
+import { loadMacros } from "../../core/decide/macros.js";
+import { defaultPolicy, loadPolicy } from "../../core/decide/policy.js";
+import { ConversationService } from "../../core/service/conversations.js";
+import { EventWorker, type EventHandler } from "../../core/store/event-worker.js";
+import { type Deliverer, OutboxWorker, webhookDeliverer } from "../../core/store/outbox-worker.js";
+import { Store } from "../../core/store/store.js";
+import { loadModel } from "../../core/triage/model-file.js";
+import { starterModel } from "../../core/triage/starter-model.js";
+import { type MessageEvent, messageEventSchema } from "./api.js";
+import { createApp } from "./app.js";
+import type { ServiceConfig } from "./config.js";
+import { createMetricsRegistry } from "./prometheus.js";
+
+export interface RunningService {
+  url: string;
+  store: Store;
+  server: Server;
+  logger: Logger;
+  /** The key created at first start (when the store had none), shown once. */
+  firstKey: string | undefined;
+  outbox: OutboxWorker | undefined;
+  close: () => Promise<void>;
+}
+
+export interface ServiceOptions {
+  logger?: Logger;
+  /** Extra outbox deliverers by kind (connectors add theirs). */
+  deliverers?: Map<string, Deliverer>;
+  /** Create an API key when the store has none, and report it (true for `tandem serve`). */
+  createFirstKey?: boolean;
+}
+
+export function loadDecider(config: ServiceConfig): Decider {
+  if (!config.TANDEM_POLICY && !config.TANDEM_KB && !config.TANDEM_MACROS && !config.TANDEM_MODEL) return starterDecider();
+  return new Decider({
+    model: config.TANDEM_MODEL ? loadModel(config.TANDEM_MODEL) : starterModel(),
+    policy: config.TANDEM_POLICY ? loadPolicy(config.TANDEM_POLICY) : defaultPolicy(),
+    kb: loadKnowledgeBase(config.TANDEM_KB),
+    macros: loadMacros(config.TANDEM_MACROS),
+  });
+}
+
+export function openConfiguredStore(config: ServiceConfig): Promise<Store> {
+  return Store.open(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: resolve(config.TANDEM_DATA_DIR, "db") });
+}
+
+export async function startService(config: ServiceConfig, options: ServiceOptions = {}): Promise<RunningService> {
+  const logger = options.logger ?? pino({ level: config.LOG_LEVEL, redact: ["*.authorization", "*.apiKey", "*.token", "*.key"] });
+  const decider = loadDecider(config);
+  const store = await openConfiguredStore(config);
+  let firstKey: string | undefined;
+  if (options.createFirstKey && (await store.listApiKeys()).length === 0) firstKey = (await store.createApiKey("first start")).key;
+
+  const service = new ConversationService(store, decider);
+  const eventHandlers = new Map<string, EventHandler>();
+  const handleMessageEvent: EventHandler = async (event) => {
+    const input: MessageEvent = messageEventSchema.parse(event.payload);
+    await service.handle({
+      source: input.source,
+      conversationId: input.conversationId,
+      text: input.text,
+      messageId: input.messageId ?? input.eventId,
+      at: input.at ? new Date(input.at) : event.received_at,
+      channel: input.channel,
+      subject: input.subject,
+      ticketUrl: input.ticketUrl,
+      customer: input.customer,
+    });
+  };
+  // messages posted to /api/messages carry their own source name; connectors register handlers for their webhooks
+  const events = new EventWorker(store, eventHandlers, {
+    leaseMs: config.TANDEM_OUTBOX_LEASE_MS,
+    fallback: handleMessageEvent,
+    onError: (event, error) =>
+      logger.warn({ event: event?.id, source: event?.source, err: error instanceof Error ? error.message : String(error) }, "event failed"),
+  });
+  const deliverers = new Map<string, Deliverer>([["webhook", webhookDeliverer()], ...(options.deliverers ?? new Map<string, Deliverer>())]);
+  const outbox = new OutboxWorker(store, deliverers, {
+    leaseMs: config.TANDEM_OUTBOX_LEASE_MS,
+    log: {
+      delivered: (action) => logger.debug({ action: action.id, kind: action.kind }, "delivered"),
+      retry: (action, error, delayMs) => logger.warn({ action: action.id, kind: action.kind, error, delayMs }, "delivery will be retried"),
+      dead: (action, error) =>
+        logger.error({ action: action.id, kind: action.kind, error }, "delivery failed for good: in the dead-letter queue"),
+      error: (error) => logger.error({ err: error }, "outbox worker error"),
+    },
+  });
+
+  let ready = false;
+  const metrics = createMetricsRegistry(store);
+  const app = createApp({
+    config,
+    store,
+    decider,
+    service,
+    logger,
+    metrics,
+    isReady: () => ready,
+    wakeEvents: () => events.wake(),
+    wakeOutbox: () => outbox.wake(),
+  });
+  const server = await new Promise<Server>((resolveServer, reject) => {
+    const listening = app.listen(config.PORT, config.HOST, (error?: Error) => (error ? reject(error) : resolveServer(listening)));
+  });
+  server.keepAliveTimeout = 65_000;
+  if (config.TANDEM_WORKERS) {
+    events.start();
+    outbox.start();
+  }
+  ready = true;
+  const address = server.address() as AddressInfo;
+  const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST;
+  const url = config.TANDEM_PUBLIC_URL ?? `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      ready = false;
+      await new Promise<void>((resolveClose) => {
+        server.close(() => resolveClose());
+        server.closeIdleConnections();
+      });
+      await Promise.all([events.stop(), outbox.stop()]);
+      await store.close();
+    })();
+    return closing;
+  };
+  return { url, store, server, logger, firstKey, outbox, close };
+}

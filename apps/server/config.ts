@@ -4,7 +4,12 @@ import { z } from "zod";
 import { readDataFile } from "../../core/data-file.js";
 import { TandemError } from "../../core/errors.js";
 
-const whole = (min: number, max: number) => z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(min).max(max);
+const whole = (min: number, max: number) =>
+  z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
 const optionalText = z
   .string()
   .trim()
@@ -17,7 +22,12 @@ export const configSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   /** Where the embedded database lives when DATABASE_URL is not set. */
   TANDEM_DATA_DIR: z.string().min(1).default(".tandem"),
-  DATABASE_URL: optionalText.pipe(z.url("must be a URL like postgres://user@host:5432/db").optional()),
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(?:ql)?:\/\/\S+$/, "must be a URL like postgres://user@host:5432/db")
+      .optional(),
+  ),
   TANDEM_POLICY: optionalText,
   TANDEM_KB: optionalText,
   TANDEM_MACROS: optionalText,

@@ -36,6 +36,8 @@ export interface ServiceOptions {
   deliverers?: Map<string, Deliverer>;
   /** Create an API key when the store has none, and report it (true for `tandem serve`). */
   createFirstKey?: boolean;
+  /** A store already open (tests); closed with the service. */
+  store?: Store;
 }
 
 export function loadDecider(config: ServiceConfig): Decider {
@@ -55,7 +57,7 @@ export function openConfiguredStore(config: ServiceConfig): Promise<Store> {
 export async function startService(config: ServiceConfig, options: ServiceOptions = {}): Promise<RunningService> {
   const logger = options.logger ?? pino({ level: config.LOG_LEVEL, redact: ["*.authorization", "*.apiKey", "*.token", "*.key"] });
   const decider = loadDecider(config);
-  const store = await openConfiguredStore(config);
+  const store = options.store ?? (await openConfiguredStore(config));
   let firstKey: string | undefined;
   if (options.createFirstKey && (await store.listApiKeys()).length === 0) firstKey = (await store.createApiKey("first start")).key;
 

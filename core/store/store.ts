@@ -92,7 +92,11 @@ export class Store {
       db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
       kind = "embedded";
     }
-    const migrator = new Migrator({ db, provider: migrationProvider });
+    // Kysely looks for its migration tables across schemas unless told which: name the one in use, so that several
+    // Tandem schemas can share a database
+    const migrationTableSchema =
+      kind === "postgres" ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+    const migrator = new Migrator({ db, provider: migrationProvider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
     const { error } = await migrator.migrateToLatest();
     if (error) {
       await db.destroy();

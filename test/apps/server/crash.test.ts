@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
-import { Store } from "../../../core/store/store.js";
+import { Store, type StoreOptions } from "../../../core/store/store.js";
 import { testDatabaseUrl } from "../../fixtures/stores.js";
 
 const ACTIONS = 24;
@@ -55,7 +55,7 @@ async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: numbe
 const exited = (child: ChildProcess) =>
   new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve())));
 
-describe.each([
+describe.each<{ name: string; storeOptions: () => StoreOptions }>([
   { name: "embedded", storeOptions: () => ({ dataDir: join(mkdtempSync(join(tmpdir(), "tandem-crash-")), "db") }) },
   { name: "postgres", storeOptions: () => ({ databaseUrl: testDatabaseUrl, schema: `tandem_crash_${Date.now().toString(36)}` }) },
 ])("a service killed mid-delivery on the $name store", ({ name, storeOptions }) => {

@@ -7,11 +7,21 @@ import { datasetSources, explainMissing, loadBanking77, loadBitext, missingFiles
 import { benchDecideSpeed, benchRetrieval, benchRoutes, type RetrievalRow } from "./decision-bench.js";
 import { benchAskForPerson, benchFrustration, type EscalationRow } from "./escalation-bench.js";
 import { renderTable } from "./table.js";
+import { benchServer } from "./server-bench.js";
 import { benchTriage, type TriageRow } from "./triage-bench.js";
+
+const SAMPLE_MESSAGES = [
+  "where is my order 12345?",
+  "I was charged twice for my card payment",
+  "I want to talk to a human",
+  "how do I reset my password",
+  "my parcel is a week late and nobody answers",
+  "can I return these shoes?",
+];
 
 const argsSchema = z.object({
   "data-dir": z.string().min(1).default("../shared/datasets"),
-  only: z.enum(["triage", "escalation", "decide"]).optional(),
+  only: z.enum(["triage", "escalation", "decide", "server"]).optional(),
 });
 
 async function main(): Promise<number> {
@@ -20,7 +30,7 @@ async function main(): Promise<number> {
     ({ values } = parseArgs({ options: { "data-dir": { type: "string" }, only: { type: "string" } }, strict: true }));
   } catch (error) {
     console.error(
-      `bench: ${error instanceof Error ? error.message : String(error)}\nUsage: npm run bench -- [--data-dir DIR] [--only triage|escalation|decide]`,
+      `bench: ${error instanceof Error ? error.message : String(error)}\nUsage: npm run bench -- [--data-dir DIR] [--only triage|escalation|decide|server]`,
     );
     return 2;
   }
@@ -65,12 +75,32 @@ async function main(): Promise<number> {
     if (missingFiles(dataDir, "stackfaq").length === 0) retrievalRows.push(...benchRetrieval(dataDir));
     else log(explainMissing(dataDir, "stackfaq"));
   }
+  const serverRows: EscalationRow[] = [];
+  if (only === undefined || only === "server") {
+    // real messages when Bitext is there; the server measures do not need a dataset otherwise
+    const messages =
+      missingFiles(dataDir, "bitext").length === 0
+        ? loadBitext(dataDir)
+            .test.slice(0, 200)
+            .map((example) => example.text)
+        : SAMPLE_MESSAGES;
+    serverRows.push(...(await benchServer(messages, log)));
+  }
   if (escalationRows.length > 0) {
     console.log("\nEscalation signals\n");
     console.log(
       renderTable(
         ["measure", "dataset", "value", "target"],
         escalationRows.map((row) => [row.measure, row.dataset, row.value, row.target]),
+      ),
+    );
+  }
+  if (serverRows.length > 0) {
+    console.log("\nService: HTTP throughput and latency (autocannon, same machine, same run), ingestion, memory\n");
+    console.log(
+      renderTable(
+        ["measure", "dataset", "value", "target"],
+        serverRows.map((row) => [row.measure, row.dataset, row.value, row.target]),
       ),
     );
   }

@@ -67,7 +67,7 @@ describe.skipIf(!chromiumPath && !browserRequired)("dashboard in Chromium", () =
     expect((await running.store.countActions()).dead).toBe(0);
 
     // charts are drawn by Chart.js from the served copy
-    expect(await page.evaluate(() => typeof (window as unknown as { Chart?: unknown }).Chart)).toBe("function");
+    expect(await page.evaluate(() => typeof (globalThis as { Chart?: unknown }).Chart)).toBe("function");
     expect(await page.locator("#cards .card").count()).toBe(9);
 
     const file = screenshotPath("dashboard.png");

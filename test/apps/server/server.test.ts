@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig, type ServiceConfig } from "../../../apps/server/config.js";
+import { configSchema, loadConfig, type ServiceConfig } from "../../../apps/server/config.js";
 import { type RunningService, startService } from "../../../apps/server/service.js";
 import { runCli } from "../../../apps/cli/main.js";
 import { storeBackends } from "../../fixtures/stores.js";
@@ -22,6 +22,16 @@ describe("configuration", () => {
       TANDEM_RATE_LIMIT: 600,
     });
     expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it("documents every setting in .env.example, and nothing else", () => {
+    const documented = new Set([...readFileSync(".env.example", "utf8").matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((match) => match[1]));
+    expect([...documented].sort()).toEqual([...Object.keys(configSchema.shape), "TANDEM_CONFIG"].sort());
+    // the file as shipped (empty values included) is a valid configuration
+    const values = Object.fromEntries(
+      [...readFileSync(".env.example", "utf8").matchAll(/^([A-Z][A-Z0-9_]+)=(.*)$/gm)].map((match) => [match[1], match[2]]),
+    );
+    expect(loadConfig(values)).toEqual(loadConfig({}));
   });
 
   it("names the variable that is wrong, and the file it came from", () => {

@@ -1,7 +1,7 @@
 // The store: conversations, messages, decisions, escalations, customers, inbound events, the outbox and API keys.
 // One class over Kysely, on the embedded PGlite by default or on PostgreSQL when a URL is given: same schema, same SQL.
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from "kysely";
@@ -52,6 +52,11 @@ export interface ActionInput {
   notBefore?: Date | undefined;
 }
 
+/** PostgreSQL's defaults suit a server; the embedded database shares a process with the service. */
+const EMBEDDED_SETTINGS = {
+  postgresqlconf: ["shared_buffers = 16MB", "wal_buffers = 1MB", "work_mem = 4MB", "maintenance_work_mem = 16MB", "temp_buffers = 4MB"],
+};
+
 const ACTIVE_ESCALATION_STATES: EscalationState[] = ["open", "claimed", "snoozed"];
 
 export class Store {
@@ -88,7 +93,12 @@ export class Store {
         mkdirSync(options.dataDir, { recursive: true });
         lockFile = lockEmbedded(options.dataDir);
       }
-      const pglite = await PGlite.create(options.dataDir ?? "memory://");
+      if (options.dataDir && !existsSync(join(options.dataDir, "PG_VERSION"))) {
+        // a new database: PGlite runs initdb in this process; close and reopen so that its memory is returned
+        const creating = await PGlite.create({ dataDir: options.dataDir, ...EMBEDDED_SETTINGS });
+        await creating.close();
+      }
+      const pglite = await PGlite.create({ dataDir: options.dataDir ?? "memory://", ...EMBEDDED_SETTINGS });
       db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
       kind = "embedded";
     }

@@ -60,8 +60,23 @@ export function isOpen(instant: Date, hours: Hours): boolean {
 }
 
 /** The next moment the team is in (to the minute), searching up to two weeks ahead; undefined if never. */
+/**
+ * The last answer per policy: the team is closed from `from` until `opening`, so any moment in between opens at the same
+ * time. Decisions after hours come in bursts; the walk below costs tens of time-zone conversions.
+ */
+const lastOpening = new WeakMap<Hours, { from: number; opening: Date | undefined; until: number }>();
+
 export function nextOpening(instant: Date, hours: Hours): Date | undefined {
   if (isOpen(instant, hours)) return instant;
+  const time = instant.getTime();
+  const last = lastOpening.get(hours);
+  if (last && time >= last.from && time < last.until) return last.opening;
+  const opening = walkToOpening(instant, hours);
+  lastOpening.set(hours, { from: time, opening, until: opening?.getTime() ?? time + 60_000 });
+  return opening;
+}
+
+function walkToOpening(instant: Date, hours: Hours): Date | undefined {
   // Walk forward in 15-minute steps to the first open minute boundary, then back to the exact opening minute.
   const step = 15 * 60_000;
   let probe = new Date(Math.ceil(instant.getTime() / step) * step);

@@ -37,5 +37,9 @@ describe("business hours", () => {
   it("finds the next opening", () => {
     expect(nextOpening(new Date("2026-11-21T10:00:00Z"), hours)?.toISOString()).toBe("2026-11-23T07:00:00.000Z"); // Saturday → Monday 08:00
     expect(nextOpening(new Date("2026-12-24T06:00:00Z"), hours)?.toISOString()).toBe("2026-12-28T07:00:00.000Z"); // holidays, then weekend
+    // later in the same closed stretch (the remembered answer), then past it (a fresh walk)
+    expect(nextOpening(new Date("2026-12-27T23:59:00Z"), hours)?.toISOString()).toBe("2026-12-28T07:00:00.000Z");
+    expect(nextOpening(new Date("2026-12-28T19:30:00Z"), hours)?.toISOString()).toBe("2026-12-29T07:00:00.000Z");
+    expect(nextOpening(new Date("2026-12-24T06:00:00Z"), hours)?.toISOString()).toBe("2026-12-28T07:00:00.000Z");
   });
 });

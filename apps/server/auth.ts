@@ -2,7 +2,7 @@
 // per key.
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { rateLimit } from "express-rate-limit";
-import { hashKey, type Store } from "../../core/store/store.js";
+import type { Store } from "../../core/store/store.js";
 import { problem, sendProblem } from "./problem.js";
 
 declare module "express-serve-static-core" {
@@ -41,8 +41,8 @@ export function apiKeyAuth(store: Store): RequestHandler {
       reject();
       return;
     }
-    const hash = hashKey(key);
-    const cached = verified.get(hash);
+    // keyed by the key itself, in memory only, so that a cached request costs no hashing
+    const cached = verified.get(key);
     if (cached && cached.until > Date.now()) {
       request.apiKeyId = cached.id;
       next();
@@ -51,11 +51,12 @@ export function apiKeyAuth(store: Store): RequestHandler {
     store.verifyApiKey(key).then(
       (row) => {
         if (!row) {
-          verified.delete(hash);
+          verified.delete(key);
           reject();
           return;
         }
-        verified.set(hash, { id: row.id, until: Date.now() + CACHE_MS });
+        if (verified.size > 10_000) verified.clear();
+        verified.set(key, { id: row.id, until: Date.now() + CACHE_MS });
         request.apiKeyId = row.id;
         next();
       },

@@ -22,6 +22,10 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
+    files: ["scripts/**/*.mjs", "*.js"],
+    languageOptions: { globals: globals.node },
+  },
+  {
     files: ["apps/dashboard/public/**/*.js"],
     languageOptions: { globals: globals.browser },
   },

@@ -1,5 +1,6 @@
 // The store: conversations, messages, decisions, escalations, customers, inbound events, the outbox and API keys.
 // One class over Kysely, on the embedded PGlite by default or on PostgreSQL when a URL is given: same schema, same SQL.
+import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -93,11 +94,8 @@ export class Store {
         mkdirSync(options.dataDir, { recursive: true });
         lockFile = lockEmbedded(options.dataDir);
       }
-      if (options.dataDir && !existsSync(join(options.dataDir, "PG_VERSION"))) {
-        // a new database: PGlite runs initdb in this process; close and reopen so that its memory is returned
-        const creating = await PGlite.create({ dataDir: options.dataDir, ...EMBEDDED_SETTINGS });
-        await creating.close();
-      }
+      // a new database: PGlite's initdb takes a few hundred MB it never gives back, so it runs in a short-lived process
+      if (options.dataDir && !existsSync(join(options.dataDir, "PG_VERSION"))) await initEmbedded(options.dataDir);
       const pglite = await PGlite.create({ dataDir: options.dataDir ?? "memory://", ...EMBEDDED_SETTINGS });
       db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
       kind = "embedded";
@@ -623,6 +621,31 @@ export class Store {
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
+}
+
+const INIT_SCRIPT = `
+const { PGlite } = await import(process.argv[1]);
+const db = await PGlite.create({ dataDir: process.argv[2], postgresqlconf: JSON.parse(process.argv[3]) });
+await db.close();
+`;
+
+function initEmbedded(dataDir: string): Promise<void> {
+  const pgliteUrl = import.meta.resolve("@electric-sql/pglite");
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ["--input-type=module", "--eval", INIT_SCRIPT, pgliteUrl, dataDir, JSON.stringify(EMBEDDED_SETTINGS.postgresqlconf)],
+      { timeout: 120_000 },
+      (error, _stdout, stderr) =>
+        error
+          ? reject(
+              new TandemError("io_error", `cannot create the embedded database: ${stderr.trim() || error.message}`, {
+                where: { file: dataDir },
+              }),
+            )
+          : resolve(),
+    );
+  });
 }
 
 /** The embedded database belongs to one process at a time: a second one would corrupt it. */

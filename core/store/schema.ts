@@ -1,4 +1,4 @@
-// The store's tables as Kysely types: one schema for the embedded database (PGlite) and PostgreSQL.
+// The store's tables as Kysely types: one schema for the embedded database (SQLite) and PostgreSQL.
 import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -53,6 +53,8 @@ export interface DecisionsTable {
   /** The whole decision as returned by decide(). */
   body: Json<unknown>;
   duration_ms: number;
+  /** UTC day of created_at, "2026-11-23". */
+  day: string;
   created_at: CreatedAt;
 }
 

@@ -1,17 +1,17 @@
 // The store: conversations, messages, decisions, escalations, customers, inbound events, the outbox and API keys.
-// One class over Kysely, on the embedded PGlite by default or on PostgreSQL when a URL is given: same schema, same SQL.
-import { execFile } from "node:child_process";
+// One class over Kysely, on the embedded SQLite by default or on PostgreSQL when a URL is given: the same schema and the
+// same queries, written in the SQL both understand. Only row locking (FOR UPDATE SKIP LOCKED, which PostgreSQL needs for
+// several instances and SQLite, one writer at a time, has no use for) is PostgreSQL's alone.
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from "kysely";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from "kysely";
 import pg from "pg";
 import type { Decision } from "../decide/decide.js";
 import type { CustomerInfo, TranscriptEntry } from "../decide/handoff.js";
 import { TandemError } from "../errors.js";
 import { migrationProvider } from "./migrations.js";
-import { PGliteDialect } from "./pglite-dialect.js";
+import { EmbeddedDatabase } from "./sqlite-database.js";
 import type {
   ApiKey,
   Conversation,
@@ -30,7 +30,7 @@ export type { ApiKey, Conversation, DecisionRow, Escalation, EscalationState, Ev
 export interface StoreOptions {
   /** postgres://… to share state between instances; the embedded database otherwise. */
   databaseUrl?: string | undefined;
-  /** Folder of the embedded database; in memory when absent. */
+  /** Folder of the embedded database (tandem.sqlite); in memory when absent. */
   dataDir?: string | undefined;
   /** PostgreSQL schema to use (created if missing), e.g. to keep test runs apart. */
   schema?: string | undefined;
@@ -53,30 +53,21 @@ export interface ActionInput {
   notBefore?: Date | undefined;
 }
 
-/** PostgreSQL's defaults suit a server; the embedded database shares a process with the service. */
-const EMBEDDED_SETTINGS = {
-  postgresqlconf: ["shared_buffers = 16MB", "wal_buffers = 1MB", "work_mem = 4MB", "maintenance_work_mem = 16MB", "temp_buffers = 4MB"],
-};
-
 const ACTIVE_ESCALATION_STATES: EscalationState[] = ["open", "claimed", "snoozed"];
 
 export class Store {
   readonly db: Kysely<Database>;
   readonly kind: "embedded" | "postgres";
 
-  private readonly lockFile: string | undefined;
-
-  private constructor(db: Kysely<Database>, kind: "embedded" | "postgres", lockFile?: string) {
+  private constructor(db: Kysely<Database>, kind: "embedded" | "postgres") {
     this.db = db;
     this.kind = kind;
-    this.lockFile = lockFile;
   }
 
   /** Opens the database and runs the migrations it has not run yet. */
   static async open(options: StoreOptions = {}): Promise<Store> {
     let db: Kysely<Database>;
     let kind: Store["kind"];
-    let lockFile: string | undefined;
     if (options.databaseUrl) {
       const schema = options.schema;
       if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema))
@@ -90,33 +81,36 @@ export class Store {
       kind = "postgres";
       if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
     } else {
-      if (options.dataDir) {
-        mkdirSync(options.dataDir, { recursive: true });
-        lockFile = lockEmbedded(options.dataDir);
-      }
-      // a new database: PGlite's initdb takes a few hundred MB it never gives back, so it runs in a short-lived process
-      if (options.dataDir && !existsSync(join(options.dataDir, "PG_VERSION"))) await initEmbedded(options.dataDir);
-      const pglite = await PGlite.create({ dataDir: options.dataDir ?? "memory://", ...EMBEDDED_SETTINGS });
-      db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+      if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+      const database = new EmbeddedDatabase(options.dataDir ? join(options.dataDir, "tandem.sqlite") : undefined);
+      db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
       kind = "embedded";
     }
     // Kysely looks for its migration tables across schemas unless told which: name the one in use, so that several
     // Tandem schemas can share a database
     const migrationTableSchema =
       kind === "postgres" ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
-    const migrator = new Migrator({ db, provider: migrationProvider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
+    const migrator = new Migrator({ db, provider: migrationProvider(kind), ...(migrationTableSchema ? { migrationTableSchema } : {}) });
     const { error } = await migrator.migrateToLatest();
     if (error) {
       await db.destroy();
-      if (lockFile) rmSync(lockFile, { force: true });
       throw new TandemError("io_error", `the database migration failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`);
     }
-    return new Store(db, kind, lockFile);
+    return new Store(db, kind);
+  }
+
+  /** PostgreSQL locks the rows a transaction reads for change; SQLite's one writer at a time needs no lock. */
+  private lock<Query extends { forUpdate(): Query }>(query: Query): Query {
+    return this.kind === "postgres" ? query.forUpdate() : query;
+  }
+
+  /** Rows another instance holds are skipped rather than waited for (PostgreSQL; SQLite has one writer). */
+  private lockSkippingLocked<Query extends { forUpdate(): Query; skipLocked(): Query }>(query: Query): Query {
+    return this.kind === "postgres" ? query.forUpdate().skipLocked() : query;
   }
 
   async close(): Promise<void> {
     await this.db.destroy();
-    if (this.lockFile) rmSync(this.lockFile, { force: true });
   }
 
   async ping(): Promise<void> {
@@ -138,27 +132,24 @@ export class Store {
 
   /** Takes up to `limit` events to process, leased for `leaseMs` (an instance that dies lets the lease run out). */
   async claimEvents(limit: number, leaseMs: number): Promise<EventRow[]> {
+    const now = new Date();
     return this.db.transaction().execute(async (trx) => {
       const due = await trx
         .selectFrom("events")
         .select("id")
         .where((where) =>
-          where.or([
-            where("state", "=", "received"),
-            where.and([where("state", "=", "processing"), where("lease_until", "<", sql<Date>`now()`)]),
-          ]),
+          where.or([where("state", "=", "received"), where.and([where("state", "=", "processing"), where("lease_until", "<", now)])]),
         )
         .orderBy("id")
         .limit(limit)
-        .forUpdate()
-        .skipLocked()
+        .$call((query) => this.lockSkippingLocked(query))
         .execute();
       if (due.length === 0) return [];
       return trx
         .updateTable("events")
         .set({
           state: "processing",
-          lease_until: sql<Date>`now() + ${leaseMs} * interval '1 millisecond'`,
+          lease_until: new Date(now.getTime() + leaseMs),
           attempts: sql<number>`attempts + 1`,
         })
         .where(
@@ -186,7 +177,7 @@ export class Store {
   async countEvents(source?: string): Promise<Record<string, number>> {
     let query = this.db
       .selectFrom("events")
-      .select(["state", sql<number>`count(*)::int`.as("count")])
+      .select(["state", sql<number>`cast(count(*) as integer)`.as("count")])
       .groupBy("state");
     if (source) query = query.where("source", "=", source);
     const rows = await query.execute();
@@ -204,7 +195,8 @@ export class Store {
         kind: action.kind,
         payload: JSON.stringify(action.payload),
         state: "pending",
-        ...(action.notBefore ? { next_attempt_at: action.notBefore } : {}),
+        // the same clock (and precision) as the claim's comparison: this process's, in milliseconds
+        next_attempt_at: action.notBefore ?? new Date(),
       })
       .onConflict((conflict) => conflict.column("idempotency_key").doNothing())
       .returning("id")
@@ -223,24 +215,30 @@ export class Store {
    * same action; the lease keeps a crashed worker's action from being stuck for ever.
    */
   async claimActions(limit: number, leaseMs: number, kinds?: readonly string[]): Promise<OutboxRow[]> {
+    const now = new Date();
     return this.db.transaction().execute(async (trx) => {
       let query = trx
         .selectFrom("outbox")
         .select("id")
         .where((where) =>
           where.or([
-            where.and([where("state", "=", "pending"), where("next_attempt_at", "<=", sql<Date>`now()`)]),
-            where.and([where("state", "=", "delivering"), where("lease_until", "<", sql<Date>`now()`)]),
+            where.and([where("state", "=", "pending"), where("next_attempt_at", "<=", now)]),
+            where.and([where("state", "=", "delivering"), where("lease_until", "<", now)]),
           ]),
         );
       if (kinds) query = query.where("kind", "in", kinds);
-      const due = await query.orderBy("next_attempt_at").orderBy("id").limit(limit).forUpdate().skipLocked().execute();
+      const due = await query
+        .orderBy("next_attempt_at")
+        .orderBy("id")
+        .limit(limit)
+        .$call((locked) => this.lockSkippingLocked(locked))
+        .execute();
       if (due.length === 0) return [];
       return trx
         .updateTable("outbox")
         .set({
           state: "delivering",
-          lease_until: sql<Date>`now() + ${leaseMs} * interval '1 millisecond'`,
+          lease_until: new Date(now.getTime() + leaseMs),
           attempts: sql<number>`attempts + 1`,
         })
         .where(
@@ -293,7 +291,7 @@ export class Store {
   async countActions(): Promise<Record<OutboxState, number>> {
     const rows = await this.db
       .selectFrom("outbox")
-      .select(["state", sql<number>`count(*)::int`.as("count")])
+      .select(["state", sql<number>`cast(count(*) as integer)`.as("count")])
       .groupBy("state")
       .execute();
     const counts: Record<OutboxState, number> = { pending: 0, delivering: 0, delivered: 0, dead: 0 };
@@ -402,7 +400,7 @@ export class Store {
   async countCustomerMessages(conversationId: number): Promise<number> {
     const row = await this.db
       .selectFrom("messages")
-      .select(sql<number>`count(*)::int`.as("count"))
+      .select(sql<number>`cast(count(*) as integer)`.as("count"))
       .where("conversation_id", "=", conversationId)
       .where("role", "=", "customer")
       .executeTakeFirstOrThrow();
@@ -423,6 +421,7 @@ export class Store {
     durationMs: number;
   }): Promise<DecisionRow> {
     const { decision } = input;
+    const createdAt = new Date();
     return this.db
       .insertInto("decisions")
       .values({
@@ -435,6 +434,8 @@ export class Store {
         channel: input.channel ?? null,
         body: JSON.stringify(decision),
         duration_ms: input.durationMs,
+        created_at: createdAt,
+        day: createdAt.toISOString().slice(0, 10),
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -469,7 +470,7 @@ export class Store {
         .selectAll()
         .where("conversation_id", "=", input.conversationId)
         .where("state", "in", ACTIVE_ESCALATION_STATES)
-        .forUpdate()
+        .$call((query) => this.lock(query))
         .executeTakeFirst();
       if (current) {
         const escalation = await trx
@@ -570,7 +571,12 @@ export class Store {
     change: (current: Escalation) => Partial<Omit<Escalation, "id" | "created_at">>,
   ): Promise<Escalation> {
     return this.db.transaction().execute(async (trx) => {
-      const current = await trx.selectFrom("escalations").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+      const current = await trx
+        .selectFrom("escalations")
+        .selectAll()
+        .where("id", "=", id)
+        .$call((query) => this.lock(query))
+        .executeTakeFirst();
       if (!current) throw new TandemError("not_found", `no escalation ${id}`, { status: 404 });
       if (!from.includes(current.state)) throw new TandemError("invalid_input", `the escalation is ${current.state}`, { status: 409 });
       return trx
@@ -620,59 +626,6 @@ export class Store {
       .where("revoked_at", "is", null)
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
-  }
-}
-
-const INIT_SCRIPT = `
-const { PGlite } = await import(process.argv[1]);
-const db = await PGlite.create({ dataDir: process.argv[2], postgresqlconf: JSON.parse(process.argv[3]) });
-await db.close();
-`;
-
-function initEmbedded(dataDir: string): Promise<void> {
-  const pgliteUrl = import.meta.resolve("@electric-sql/pglite");
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ["--input-type=module", "--eval", INIT_SCRIPT, pgliteUrl, dataDir, JSON.stringify(EMBEDDED_SETTINGS.postgresqlconf)],
-      { timeout: 120_000 },
-      (error, _stdout, stderr) =>
-        error
-          ? reject(
-              new TandemError("io_error", `cannot create the embedded database: ${stderr.trim() || error.message}`, {
-                where: { file: dataDir },
-              }),
-            )
-          : resolve(),
-    );
-  });
-}
-
-/** The embedded database belongs to one process at a time: a second one would corrupt it. */
-function lockEmbedded(dataDir: string): string {
-  const file = join(dataDir, "tandem.lock");
-  try {
-    writeFileSync(file, String(process.pid), { flag: "wx" });
-    return file;
-  } catch {
-    const holder = Number(readFileSync(file, "utf8"));
-    if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder))
-      throw new TandemError(
-        "io_error",
-        `the embedded database is in use by process ${holder} (tandem serve?): stop it first, or set DATABASE_URL to share a PostgreSQL database between processes`,
-        { where: { file: dataDir } },
-      );
-    writeFileSync(file, String(process.pid));
-    return file;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

@@ -76,7 +76,8 @@ export async function benchServer(messages: readonly string[], log: (line: strin
     key: string;
   };
   const port = await freePort();
-  const service = spawn(process.execPath, [cli, "serve", "--port", String(port)], { env, stdio: "ignore" });
+  // as the tandem executable runs it (its shebang sets the young generation's size)
+  const service = spawn(process.execPath, ["--max-semi-space-size=4", cli, "serve", "--port", String(port)], { env, stdio: "ignore" });
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitUntilUp(`${base}/readyz`, service);

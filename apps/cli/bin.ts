@@ -1,5 +1,6 @@
-#!/usr/bin/env node
-// Entry point of the `tandem` executable.
+#!/usr/bin/env -S node --max-semi-space-size=4
+// Entry point of the `tandem` executable. A young generation of 4 MB (instead of V8's 16 MB) keeps the idle service under
+// 150 MB resident at no measurable cost in throughput (see the server bench).
 import { EXIT_FAILURE, runCli } from "./main.js";
 
 // A reader that stops early (`tandem … | head`) is not an error.

@@ -37,6 +37,8 @@ export function createApp(deps: AppDependencies): Express {
   const { config, store, logger, metrics } = deps;
   const app = express();
   app.disable("x-powered-by");
+  // API answers are fresh every time: hashing each body for an ETag costs more than the decision's own work
+  app.set("etag", false);
   app.set("trust proxy", "loopback, linklocal, uniquelocal");
   app.use(
     helmet({

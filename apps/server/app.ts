@@ -62,7 +62,7 @@ export function createApp(deps: AppDependencies): Express {
       logger.info(
         {
           method: request.method,
-          path: request.path,
+          path: request.originalUrl.split("?")[0],
           status: response.statusCode,
           ms: Math.round((performance.now() - started) * 10) / 10,
           key: request.apiKeyId,

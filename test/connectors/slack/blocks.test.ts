@@ -53,7 +53,9 @@ describe("escalation messages", () => {
     expect(json).toContain("+60 The customer asks for a person: _human now_");
     expect(json).toContain("<https://acme.zendesk.com/agent/tickets/42|open the ticket>");
     expect(json).toContain("*Suggested reply*");
-    const actions = message.blocks.find((block) => block.type === "actions") as { elements: { action_id: string; value?: string }[] };
+    const actions = message.blocks.find((block) => block.type === "actions") as unknown as {
+      elements: { action_id: string; value?: string }[];
+    };
     expect(actions.elements.map((element) => element.action_id)).toEqual([
       ACTIONS.claim,
       ACTIONS.sendReply,
@@ -76,7 +78,8 @@ describe("escalation messages", () => {
     });
     const epoch = Date.parse("2026-11-23T10:05:00Z") / 1000;
     expect(JSON.stringify(claimed.blocks)).toContain(`Claimed by <@U123> at <!date^${epoch}^{time}|2026-11-23T10:05:00.000Z>`);
-    const claimButtons = (claimed.blocks.find((block) => block.type === "actions") as { elements: { action_id: string }[] }).elements;
+    const claimButtons = (claimed.blocks.find((block) => block.type === "actions") as unknown as { elements: { action_id: string }[] })
+      .elements;
     expect(claimButtons.map((element) => element.action_id)).not.toContain(ACTIONS.claim);
     const resolved = escalationMessage({ escalation: { ...escalation, state: "resolved", resolved_by: "U9" }, decision });
     expect(resolved.blocks.some((block) => block.type === "actions")).toBe(false);
@@ -97,7 +100,7 @@ describe("escalation messages", () => {
     // the whole customer message goes into the thread: cut at Slack's limit, with a link to the ticket
     const thread = threadMessage(long, decision, "https://acme.zendesk.com/agent/tickets/42");
     expect(checkLimits(thread)).toEqual([]);
-    const threadText = (thread.blocks[0] as { text: { text: string } }).text.text;
+    const threadText = (thread.blocks[0] as unknown as { text: { text: string } }).text.text;
     expect(threadText.length).toBe(LIMITS.sectionText);
     expect(threadText.endsWith("… <https://acme.zendesk.com/agent/tickets/42|more in the ticket>")).toBe(true);
     expect(JSON.stringify(thread)).not.toContain("<!channel>");

@@ -1,0 +1,191 @@
+// Slack through the outbox: an escalation is posted once to the channel the policy names, a new customer message goes
+// into its thread, and the parent message is updated (never re-posted) when the escalation changes. Messages are built
+// at delivery time from the store, so an update always shows the current state. A 429 waits for Slack's Retry-After;
+// an outage is retried with back-off; a refusal (channel_not_found, invalid_blocks…) goes to the dead-letter queue.
+import { ErrorCode, WebClient } from "@slack/web-api";
+import type { Decision } from "../../core/decide/decide.js";
+import type { HandledMessage } from "../../core/service/conversations.js";
+import { type Deliverer, DeliveryError } from "../../core/store/outbox-worker.js";
+import type { Store } from "../../core/store/store.js";
+import { escalationMessage, threadMessage } from "./blocks.js";
+
+export const SLACK_KINDS = { post: "slack.post", thread: "slack.thread", update: "slack.update" } as const;
+
+/** Slack errors that are worth another try; any other `ok: false` answer is final. */
+const RETRYABLE_PLATFORM_ERRORS = new Set([
+  "ratelimited",
+  "internal_error",
+  "fatal_error",
+  "service_unavailable",
+  "request_timeout",
+  "team_added_to_org",
+]);
+
+/** A Web API client that leaves retrying to the outbox, so that a retry survives a restart and honours Retry-After. */
+export function slackClient(token: string, slackApiUrl?: string): WebClient {
+  return new WebClient(token, {
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    ...(slackApiUrl ? { slackApiUrl } : {}),
+  });
+}
+
+/** Turns a Web API failure into what the outbox should do with it. */
+export function toDeliveryError(error: unknown): DeliveryError {
+  const failure = error as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string }; message?: string };
+  switch (failure.code) {
+    case ErrorCode.RateLimitedError:
+      return new DeliveryError(`Slack rate limit (retry after ${failure.retryAfter ?? "?"} s)`, {
+        retryable: true,
+        retryAfterMs: (failure.retryAfter ?? 30) * 1000,
+        status: 429,
+      });
+    case ErrorCode.PlatformError: {
+      const reason = failure.data?.error ?? "unknown_error";
+      return new DeliveryError(`Slack refused: ${reason}`, { retryable: RETRYABLE_PLATFORM_ERRORS.has(reason) });
+    }
+    case ErrorCode.HTTPError:
+      return new DeliveryError(`Slack answered HTTP ${failure.statusCode ?? "?"}`, {
+        retryable: failure.statusCode === undefined || failure.statusCode >= 500 || failure.statusCode === 408,
+        status: failure.statusCode,
+      });
+    default:
+      return new DeliveryError(`cannot reach Slack: ${failure.message ?? String(error)}`, { retryable: true });
+  }
+}
+
+interface EscalationPayload {
+  escalationId: number;
+}
+interface ThreadPayload extends EscalationPayload {
+  messageId: number;
+}
+
+export interface SlackDeliveryOptions {
+  store: Store;
+  client: WebClient;
+  /** Slack user group mentioned on urgent escalations. */
+  onCallGroup?: string | undefined;
+}
+
+async function render(store: Store, escalationId: number, onCallGroup: string | undefined) {
+  const escalation = await store.getEscalation(escalationId);
+  if (!escalation) throw new DeliveryError(`no escalation ${escalationId}`, { retryable: false });
+  const [conversation, decisionRow] = await Promise.all([
+    store.getConversation(escalation.conversation_id),
+    store.latestDecision(escalation.conversation_id),
+  ]);
+  if (!decisionRow) throw new DeliveryError(`no decision for escalation ${escalationId}`, { retryable: false });
+  const decision = decisionRow.body as Decision;
+  const message = escalationMessage({ escalation, decision, ticketUrl: conversation?.ticket_url ?? undefined, onCallGroup });
+  return { escalation, message, decision, ticketUrl: conversation?.ticket_url ?? undefined };
+}
+
+export function slackDeliverers(options: SlackDeliveryOptions): Map<string, Deliverer> {
+  const { store, client, onCallGroup } = options;
+  const call = async <T>(request: () => Promise<T>): Promise<T> => {
+    try {
+      return await request();
+    } catch (error) {
+      throw toDeliveryError(error);
+    }
+  };
+
+  const post: Deliverer = async (payload) => {
+    const { escalationId } = payload as EscalationPayload;
+    const { escalation, message } = await render(store, escalationId, onCallGroup);
+    // posted already (a retry after the post succeeded but before it was recorded as delivered): never post twice
+    if (escalation.slack_ts && escalation.slack_channel)
+      return { channel: escalation.slack_channel, ts: escalation.slack_ts, repeated: true };
+    const response = await call(() =>
+      client.chat.postMessage({
+        channel: escalation.channel,
+        text: message.text,
+        blocks: message.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+        metadata: { event_type: "tandem_escalation", event_payload: { escalation_id: escalationId } },
+      }),
+    );
+    if (!response.channel || !response.ts) throw new DeliveryError("Slack did not say where the message went", { retryable: false });
+    await store.setEscalationSlackMessage(escalationId, response.channel, response.ts);
+    return { channel: response.channel, ts: response.ts };
+  };
+
+  const thread: Deliverer = async (payload) => {
+    const { escalationId, messageId } = payload as ThreadPayload;
+    const { escalation, decision, ticketUrl } = await render(store, escalationId, onCallGroup);
+    if (!escalation.slack_channel || !escalation.slack_ts)
+      throw new DeliveryError("the escalation is not in Slack yet", { retryable: true, retryAfterMs: 2_000 });
+    const messages = await store.recentMessages(escalation.conversation_id, 50);
+    const text = messages.find((message) => message.id === messageId)?.text;
+    if (text === undefined) throw new DeliveryError(`no message ${messageId}`, { retryable: false });
+    const reply = threadMessage(text, decision, ticketUrl);
+    const response = await call(() =>
+      client.chat.postMessage({
+        channel: escalation.slack_channel ?? "",
+        thread_ts: escalation.slack_ts ?? "",
+        text: reply.text,
+        blocks: reply.blocks,
+      }),
+    );
+    return { channel: response.channel, ts: response.ts };
+  };
+
+  const update: Deliverer = async (payload) => {
+    const { escalationId } = payload as EscalationPayload;
+    const { escalation, message } = await render(store, escalationId, onCallGroup);
+    if (!escalation.slack_channel || !escalation.slack_ts)
+      throw new DeliveryError("the escalation is not in Slack yet", { retryable: true, retryAfterMs: 2_000 });
+    const response = await call(() =>
+      client.chat.update({
+        channel: escalation.slack_channel ?? "",
+        ts: escalation.slack_ts ?? "",
+        text: message.text,
+        blocks: message.blocks,
+      }),
+    );
+    return { channel: response.channel, ts: response.ts };
+  };
+
+  return new Map([
+    [SLACK_KINDS.post, post],
+    [SLACK_KINDS.thread, thread],
+    [SLACK_KINDS.update, update],
+  ]);
+}
+
+/** Queues the Slack side of a decision: a new escalation is posted; a new message on a posted one goes to its thread. */
+export async function enqueueForDecision(store: Store, handled: HandledMessage): Promise<number> {
+  const { escalation, escalationCreated, decisionRow } = handled;
+  if (!escalation) return 0;
+  if (escalationCreated) {
+    await store.enqueue({
+      idempotencyKey: `slack:post:escalation:${escalation.id}`,
+      kind: SLACK_KINDS.post,
+      payload: { escalationId: escalation.id },
+    });
+    return 1;
+  }
+  if (decisionRow.message_id === null) return 0;
+  await store.enqueue({
+    idempotencyKey: `slack:thread:message:${decisionRow.message_id}`,
+    kind: SLACK_KINDS.thread,
+    payload: { escalationId: escalation.id, messageId: decisionRow.message_id },
+  });
+  await store.enqueue({
+    idempotencyKey: `slack:update:escalation:${escalation.id}:decision:${decisionRow.id}`,
+    kind: SLACK_KINDS.update,
+    payload: { escalationId: escalation.id },
+  });
+  return 2;
+}
+
+/** Queues an update of the parent message after a state change (claim, snooze, reassign, resolve). */
+export async function enqueueUpdate(store: Store, escalationId: number, change: string): Promise<void> {
+  await store.enqueue({
+    idempotencyKey: `slack:update:escalation:${escalationId}:${change}`,
+    kind: SLACK_KINDS.update,
+    payload: { escalationId },
+  });
+}

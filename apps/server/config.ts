@@ -52,6 +52,16 @@ export const configSchema = z.object({
     .transform((value) => value === "on"),
   /** How long an outbox action stays with one worker before another may take it over. */
   TANDEM_OUTBOX_LEASE_MS: whole(100, 3_600_000).default(60_000),
+  /** Slack: the app's signing secret (Basic Information) and bot token (OAuth & Permissions); both turn the Slack app on. */
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_BOT_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .regex(/^xoxb-/, "must be a bot token (xoxb-…)")
+      .optional(),
+  ),
+  /** Slack's Web API address, for a proxy; https://slack.com/api/ when empty. */
+  SLACK_API_URL: optionalText.pipe(z.url("must be a URL like https://slack.com/api/").optional()),
 });
 
 export type ServiceConfig = z.output<typeof configSchema>;
@@ -80,5 +90,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const origin = env[name] === undefined && file ? ` (in ${file})` : "";
     throw new TandemError("invalid_input", `${name}${origin}: ${issue.message}`);
   }
-  return result.data;
+  const config = result.data;
+  const pairs: [keyof ServiceConfig, keyof ServiceConfig][] = [["SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN"]];
+  for (const [first, second] of pairs)
+    if ((config[first] === undefined) !== (config[second] === undefined))
+      throw new TandemError(
+        "invalid_input",
+        `${config[first] === undefined ? first : second}: is needed with ${config[first] === undefined ? second : first}`,
+      );
+  return config;
 }

@@ -14,6 +14,8 @@ import { type Deliverer, OutboxWorker, webhookDeliverer } from "../../core/store
 import { Store } from "../../core/store/store.js";
 import { loadModel } from "../../core/triage/model-file.js";
 import { starterModel } from "../../core/triage/starter-model.js";
+import { createSlackApp, type SlackApp, slackIdentity } from "../../connectors/slack/app.js";
+import { enqueueForDecision, slackClient, slackDeliverers } from "../../connectors/slack/delivery.js";
 import { type MessageEvent, messageEventSchema } from "./api.js";
 import { createApp } from "./app.js";
 import type { ServiceConfig } from "./config.js";
@@ -27,6 +29,8 @@ export interface RunningService {
   /** The key created at first start (when the store had none), shown once. */
   firstKey: string | undefined;
   outbox: OutboxWorker | undefined;
+  /** The Slack app, when SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are set. */
+  slack: SlackApp | undefined;
   close: () => Promise<void>;
 }
 
@@ -96,6 +100,30 @@ export async function startService(config: ServiceConfig, options: ServiceOption
     },
   });
 
+  let slack: SlackApp | undefined;
+  if (config.SLACK_SIGNING_SECRET && config.SLACK_BOT_TOKEN) {
+    const identity = await slackIdentity(slackClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL), logger);
+    slack = createSlackApp({
+      identity,
+      signingSecret: config.SLACK_SIGNING_SECRET,
+      botToken: config.SLACK_BOT_TOKEN,
+      slackApiUrl: config.SLACK_API_URL,
+      store,
+      decider,
+      logger,
+      wakeOutbox: () => outbox.wake(),
+    });
+    for (const [kind, deliverer] of slackDeliverers({
+      store,
+      client: slackClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL),
+      onCallGroup: decider.resources.policy.routing.onCallGroup,
+    }))
+      deliverers.set(kind, deliverer);
+    service.onDecision(async (handled) => {
+      if ((await enqueueForDecision(store, handled)) > 0) outbox.wake();
+    });
+  }
+
   let ready = false;
   const metrics = createMetricsRegistry(store);
   const app = createApp({
@@ -108,6 +136,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
     isReady: () => ready,
     wakeEvents: () => events.wake(),
     wakeOutbox: () => outbox.wake(),
+    rawRoutes: slack ? [{ path: "/", handler: slack.router }] : [],
   });
   const server = await new Promise<Server>((resolveServer, reject) => {
     const listening = app.listen(config.PORT, config.HOST, (error?: Error) => (error ? reject(error) : resolveServer(listening)));
@@ -135,5 +164,5 @@ export async function startService(config: ServiceConfig, options: ServiceOption
     })();
     return closing;
   };
-  return { url, store, server, logger, firstKey, outbox, close };
+  return { url, store, server, logger, firstKey, outbox, slack, close };
 }

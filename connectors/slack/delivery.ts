@@ -9,7 +9,7 @@ import { type Deliverer, DeliveryError } from "../../core/store/outbox-worker.js
 import type { Store } from "../../core/store/store.js";
 import { escalationMessage, threadMessage } from "./blocks.js";
 
-export const SLACK_KINDS = { post: "slack.post", thread: "slack.thread", update: "slack.update" } as const;
+export const SLACK_KINDS = { post: "slack.post", thread: "slack.thread", update: "slack.update", notice: "slack.notice" } as const;
 
 /** Slack errors that are worth another try; any other `ok: false` answer is final. */
 const RETRYABLE_PLATFORM_ERRORS = new Set([
@@ -148,7 +148,17 @@ export function slackDeliverers(options: SlackDeliveryOptions): Map<string, Deli
     return { channel: response.channel, ts: response.ts };
   };
 
+  /** Replaces a message with one line (an escalation moved to another channel). */
+  const notice: Deliverer = async (payload) => {
+    const { channel, ts, text } = payload as { channel: string; ts: string; text: string };
+    const response = await call(() =>
+      client.chat.update({ channel, ts, text, blocks: [{ type: "context", elements: [{ type: "mrkdwn", text }] }] }),
+    );
+    return { channel: response.channel, ts: response.ts };
+  };
+
   return new Map([
+    [SLACK_KINDS.notice, notice],
     [SLACK_KINDS.post, post],
     [SLACK_KINDS.thread, thread],
     [SLACK_KINDS.update, update],

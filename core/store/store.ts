@@ -120,10 +120,18 @@ export class Store {
   // ── inbound events ────────────────────────────────────────────────────────────────────────────
 
   /** Records an inbound event before it is acknowledged; a redelivery (same source and id) is recognised and not stored again. */
-  async recordEvent(source: string, eventId: string, type: string, payload: unknown): Promise<{ fresh: boolean; id: number | undefined }> {
+  async recordEvent(
+    source: string,
+    eventId: string,
+    type: string,
+    payload: unknown,
+    options: { handledNow?: boolean } = {},
+  ): Promise<{ fresh: boolean; id: number | undefined }> {
+    // handledNow: the caller handles it at once (no worker); the record only makes a redelivery recognisable
+    const state = options.handledNow ? "processed" : "received";
     const row = await this.db
       .insertInto("events")
-      .values({ source, event_id: eventId, type, payload: JSON.stringify(payload), state: "received" })
+      .values({ source, event_id: eventId, type, payload: JSON.stringify(payload), state })
       .onConflict((conflict) => conflict.columns(["source", "event_id"]).doNothing())
       .returning("id")
       .executeTakeFirst();

@@ -120,7 +120,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
     }))
       deliverers.set(kind, deliverer);
     service.onDecision(async (handled) => {
-      if ((await enqueueForDecision(store, handled)) > 0) outbox.wake();
+      if ((await enqueueForDecision(store, handled, decider.resources.policy)) > 0) outbox.wake();
     });
   }
 

@@ -4,12 +4,19 @@
 // an outage is retried with back-off; a refusal (channel_not_found, invalid_blocks…) goes to the dead-letter queue.
 import { ErrorCode, WebClient } from "@slack/web-api";
 import type { Decision } from "../../core/decide/decide.js";
+import type { Policy } from "../../core/decide/policy.js";
 import type { HandledMessage } from "../../core/service/conversations.js";
 import { type Deliverer, DeliveryError } from "../../core/store/outbox-worker.js";
 import type { Store } from "../../core/store/store.js";
 import { escalationMessage, threadMessage } from "./blocks.js";
 
-export const SLACK_KINDS = { post: "slack.post", thread: "slack.thread", update: "slack.update", notice: "slack.notice" } as const;
+export const SLACK_KINDS = {
+  post: "slack.post",
+  thread: "slack.thread",
+  update: "slack.update",
+  notice: "slack.notice",
+  sla: "slack.sla",
+} as const;
 
 /** Slack errors that are worth another try; any other `ok: false` answer is final. */
 const RETRYABLE_PLATFORM_ERRORS = new Set([
@@ -56,6 +63,11 @@ export function toDeliveryError(error: unknown): DeliveryError {
 
 interface EscalationPayload {
   escalationId: number;
+}
+interface SlaPayload extends EscalationPayload {
+  /** Minutes before the breach; 0 for the breach itself. */
+  minutesLeft: number;
+  deadline: string;
 }
 interface ThreadPayload extends EscalationPayload {
   messageId: number;
@@ -157,7 +169,32 @@ export function slackDeliverers(options: SlackDeliveryOptions): Map<string, Deli
     return { channel: response.channel, ts: response.ts };
   };
 
+  /** An SLA warning or breach in the escalation's thread, unless a person has claimed or resolved it meanwhile. */
+  const sla: Deliverer = async (payload) => {
+    const { escalationId, minutesLeft, deadline } = payload as SlaPayload;
+    const escalation = await store.getEscalation(escalationId);
+    if (!escalation) throw new DeliveryError(`no escalation ${escalationId}`, { retryable: false });
+    if (escalation.state === "claimed" || escalation.state === "resolved") return { skipped: escalation.state };
+    if (!escalation.slack_channel || !escalation.slack_ts)
+      throw new DeliveryError("the escalation is not in Slack yet", { retryable: true, retryAfterMs: 5_000 });
+    const due = `<!date^${Math.floor(Date.parse(deadline) / 1000)}^{time}|${deadline}>`;
+    const text =
+      minutesLeft > 0
+        ? `:hourglass_flowing_sand: SLA: ${minutesLeft} min left to a first answer (due ${due}). Nobody has claimed this yet.`
+        : `${onCallGroup ? `<!subteam^${onCallGroup}> ` : ""}:rotating_light: SLA breached at ${due}: nobody has claimed this escalation.`;
+    const response = await call(() =>
+      client.chat.postMessage({
+        channel: escalation.slack_channel ?? "",
+        thread_ts: escalation.slack_ts ?? "",
+        text,
+        reply_broadcast: minutesLeft <= 0,
+      }),
+    );
+    return { channel: response.channel, ts: response.ts };
+  };
+
   return new Map([
+    [SLACK_KINDS.sla, sla],
     [SLACK_KINDS.notice, notice],
     [SLACK_KINDS.post, post],
     [SLACK_KINDS.thread, thread],
@@ -165,9 +202,13 @@ export function slackDeliverers(options: SlackDeliveryOptions): Map<string, Deli
   ]);
 }
 
-/** Queues the Slack side of a decision: a new escalation is posted; a new message on a posted one goes to its thread. */
-export async function enqueueForDecision(store: Store, handled: HandledMessage): Promise<number> {
-  const { escalation, escalationCreated, decisionRow } = handled;
+/**
+ * Queues the Slack side of a decision: a new escalation is posted, with its SLA warnings and breach notice scheduled at
+ * the policy's lead times (each checks at its time whether someone has claimed it); a new message on a posted one goes
+ * to its thread and updates the parent.
+ */
+export async function enqueueForDecision(store: Store, handled: HandledMessage, policy?: Policy, now = new Date()): Promise<number> {
+  const { escalation, escalationCreated, decisionRow, decision } = handled;
   if (!escalation) return 0;
   if (escalationCreated) {
     await store.enqueue({
@@ -175,7 +216,25 @@ export async function enqueueForDecision(store: Store, handled: HandledMessage):
       kind: SLACK_KINDS.post,
       payload: { escalationId: escalation.id },
     });
-    return 1;
+    let queued = 1;
+    if (policy) {
+      const firstWrote = decision.handoff?.transcript.find((entry) => entry.role === "customer")?.at;
+      const start = firstWrote ? Date.parse(firstWrote) : now.getTime();
+      const deadline = start + policy.sla[decision.triage.priority] * 60_000;
+      for (const minutesLeft of [...policy.slaWarnings, 0]) {
+        const at = deadline - minutesLeft * 60_000;
+        // a warning whose time has passed is not worth sending; the breach notice always is
+        if (at <= now.getTime() && minutesLeft > 0) continue;
+        await store.enqueue({
+          idempotencyKey: `slack:sla:escalation:${escalation.id}:${minutesLeft}`,
+          kind: SLACK_KINDS.sla,
+          payload: { escalationId: escalation.id, minutesLeft, deadline: new Date(deadline).toISOString() },
+          notBefore: new Date(Math.max(at, now.getTime())),
+        });
+        queued++;
+      }
+    }
+    return queued;
   }
   if (decisionRow.message_id === null) return 0;
   await store.enqueue({

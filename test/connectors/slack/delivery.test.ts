@@ -6,6 +6,7 @@ import { starterDecider } from "../../../core/decide/decide.js";
 import { ConversationService } from "../../../core/service/conversations.js";
 import { OutboxWorker } from "../../../core/store/outbox-worker.js";
 import { Store } from "../../../core/store/store.js";
+import { defaultPolicy } from "../../../core/decide/policy.js";
 
 type SlackCall = Record<string, string>;
 
@@ -158,5 +159,61 @@ describe("Slack delivery", () => {
     expect(slack.isDone()).toBe(true);
     expect(update?.ts).toBe("1700000000.000600");
     expect(update?.blocks).toContain("Claimed by <@U0AGENT>");
+  });
+
+  it("schedules SLA warnings and the breach notice, and skips them once someone has claimed the escalation", async () => {
+    const handled = await service.handle({
+      source: "zendesk",
+      conversationId: "507",
+      messageId: "m1",
+      text: "I want a human",
+      at: new Date("2026-11-23T10:00:00Z"),
+    });
+    if (!handled?.escalation) throw new Error("expected an escalation");
+    const id = handled.escalation.id;
+    const policy = defaultPolicy();
+    expect(handled.decision.triage.priority).toBe("high"); // 120 minutes to a first answer
+    // decided at 10:00: the 180-minute warning is already past; 60 and 15 minutes before 12:00, and the breach, are not
+    const queued = await enqueueForDecision(store, handled, policy, new Date("2026-11-23T10:00:00Z"));
+    expect(queued).toBe(4);
+    const sla = (await store.listActions()).filter(
+      (action) => action.kind === "slack.sla" && (action.payload as { escalationId: number }).escalationId === id,
+    );
+    expect(
+      sla.map((action) => [(action.payload as { minutesLeft: number }).minutesLeft, action.next_attempt_at.toISOString()]).sort(),
+    ).toEqual([
+      [0, "2026-11-23T12:00:00.000Z"],
+      [15, "2026-11-23T11:45:00.000Z"],
+      [60, "2026-11-23T11:00:00.000Z"],
+    ]);
+    nock("https://slack.com/api").post("/chat.postMessage").reply(200, { ok: true, channel: "C0SUPPORT", ts: "1700000000.000700" });
+    await worker.runOnce(); // the post itself
+    // an hour before the breach, nobody has claimed it: a warning in the thread
+    const due = (minutesLeft: number) =>
+      store.db
+        .updateTable("outbox")
+        .set({ next_attempt_at: new Date(0) })
+        .where("idempotency_key", "=", `slack:sla:escalation:${id}:${minutesLeft}`)
+        .execute();
+    await due(60);
+    let warning: SlackCall | undefined;
+    nock("https://slack.com/api")
+      .post("/chat.postMessage")
+      .reply(200, (_uri, body) => {
+        warning = form(body);
+        return { ok: true, channel: "C0SUPPORT", ts: "1700000000.000800" };
+      });
+    await worker.runOnce();
+    expect(warning?.thread_ts).toBe("1700000000.000700");
+    expect(warning?.text).toMatch(
+      /^:hourglass_flowing_sand: SLA: 60 min left to a first answer \(due <!date\^\d+\^\{time\}\|2026-11-23T12:00:00.000Z>\)/,
+    );
+    // claimed: the breach notice finds nothing to do and Slack hears nothing
+    await store.claimEscalation(id, "U0AGENT");
+    await due(0);
+    await worker.runOnce();
+    const breach = (await store.listActions()).find((action) => action.idempotency_key === `slack:sla:escalation:${id}:0`);
+    expect(breach).toMatchObject({ state: "delivered", result: { skipped: "claimed" } });
+    expect(nock.pendingMocks()).toEqual([]);
   });
 });

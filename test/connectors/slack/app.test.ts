@@ -272,4 +272,130 @@ describe("Slack app in the service", () => {
       "SLACK_BOT_TOKEN: must be a bot token (xoxb-…)",
     );
   });
+
+  /** A customer message through the API, its escalation posted to Slack (faked), returned once posted. */
+  async function postedEscalation(conversationId: string, text: string, ts: string) {
+    nock("https://slack.com/api").post("/chat.postMessage").reply(200, { ok: true, channel: "C0SUPPORT", ts });
+    await fetch(`${running.url}/api/messages`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${running.firstKey ?? ""}`, "content-type": "application/json" },
+      body: JSON.stringify({ eventId: `evt-${conversationId}`, source: "webchat", conversationId, text }),
+    });
+    for (let tries = 0; tries < 200; tries++) {
+      const found = (await running.store.listEscalations({ states: ["open", "claimed", "snoozed", "resolved"], limit: 500 })).find(
+        (escalation) => escalation.slack_ts === ts,
+      );
+      if (found) return found;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error("the escalation was not posted");
+  }
+
+  const clickPayload = (action: Record<string, unknown>, user = "U0AGENT") => ({
+    type: "block_actions",
+    team: { id: "T0TEAM" },
+    user: { id: user },
+    api_app_id: "A0APP",
+    trigger_id: "12345.98765.abcd",
+    response_url: "https://hooks.slack.com/actions/T0TEAM/9/reply",
+    actions: [{ action_ts: "1", ...action }],
+  });
+
+  it("opens the reply modal with the suggestion, refuses unfilled details, and queues the reply through the ticket's connector", async () => {
+    const escalation = await postedEscalation("v-reply", "I need a person to help with my order 7781 please", "1700000002.000100");
+    let opened: { trigger_id?: string; view?: string } | undefined;
+    const open = nock("https://slack.com/api")
+      .post("/views.open")
+      .reply(200, (_uri, body) => {
+        opened = Object.fromEntries(new URLSearchParams(body as string));
+        return { ok: true, view: { id: "V0MODAL" } };
+      });
+    await fetch(
+      events,
+      signed(
+        interaction(clickPayload({ type: "button", action_id: ACTIONS.sendReply, block_id: "b", value: String(escalation.id) })),
+        FORM,
+      ),
+    );
+    for (let tries = 0; tries < 100 && !open.isDone(); tries++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(opened?.trigger_id).toBe("12345.98765.abcd");
+    const view = JSON.parse(opened?.view ?? "{}") as {
+      callback_id: string;
+      private_metadata: string;
+      blocks: { element: { initial_value: string } }[];
+    };
+    expect(view.callback_id).toBe(VIEWS.reply);
+    expect(view.private_metadata).toBe(String(escalation.id));
+    expect(view.blocks[0]?.element.initial_value).toMatch(/^Hi there,/);
+
+    const submit = (value: string) =>
+      interaction({
+        type: "view_submission",
+        team: { id: "T0TEAM" },
+        user: { id: "U0AGENT" },
+        api_app_id: "A0APP",
+        trigger_id: "1.2.9",
+        view: {
+          id: "V0MODAL",
+          type: "modal",
+          callback_id: VIEWS.reply,
+          private_metadata: String(escalation.id),
+          state: { values: { reply: { text: { type: "plain_text_input", value } } } },
+        },
+      });
+    const refused = await fetch(events, signed(submit("Hi, your order [order number] ships today."), FORM));
+    expect(await refused.json()).toEqual({ response_action: "errors", errors: { reply: "Fill in the bracketed details before sending." } });
+
+    nock("https://slack.com/api").post("/chat.update").reply(200, { ok: true, channel: "C0SUPPORT", ts: "1700000002.000100" });
+    const sent = await fetch(events, signed(submit("Hi, order 7781 ships today. Sorry for the wait!"), FORM));
+    expect(sent.status).toBe(200);
+    let reply: { kind: string; payload: unknown } | undefined;
+    for (let tries = 0; tries < 100 && !reply; tries++) {
+      reply = (await running.store.listActions()).find((action) => action.kind === "reply.webchat");
+      if (!reply) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(reply?.payload).toMatchObject({ externalId: "v-reply", text: "Hi, order 7781 ships today. Sorry for the wait!", by: "U0AGENT" });
+    const messages = await running.store.recentMessages(escalation.conversation_id, 10);
+    expect(messages.map((message) => message.role)).toEqual(["customer", "agent"]);
+    expect((await running.store.getEscalation(escalation.id))?.claimed_by).toBe("U0AGENT");
+  });
+
+  it("reassigns an escalation to another channel: the old message says where it went, and it is posted there", async () => {
+    const escalation = await postedEscalation("v-move", "Let me speak with a real person", "1700000003.000100");
+    const calls: { method: string; body: Record<string, string> }[] = [];
+    const slack = nock("https://slack.com/api")
+      .post("/chat.update")
+      .reply(200, (_uri, body) => {
+        calls.push({ method: "update", body: Object.fromEntries(new URLSearchParams(body as string)) });
+        return { ok: true, channel: "C0SUPPORT", ts: "1700000003.000100" };
+      })
+      .post("/chat.postMessage")
+      .reply(200, (_uri, body) => {
+        calls.push({ method: "post", body: Object.fromEntries(new URLSearchParams(body as string)) });
+        return { ok: true, channel: "C0BILLING", ts: "1700000003.000200" };
+      });
+    const select = {
+      type: "conversations_select",
+      action_id: ACTIONS.reassign,
+      block_id: `tandem_escalation_${escalation.id}`,
+      selected_conversation: "C0BILLING",
+    };
+    await fetch(events, signed(interaction(clickPayload(select, "U0LEAD")), FORM));
+    for (let tries = 0; tries < 200 && !slack.isDone(); tries++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(slack.isDone()).toBe(true);
+    expect(calls.find((call) => call.method === "update")?.body).toMatchObject({ channel: "C0SUPPORT", ts: "1700000003.000100" });
+    expect(calls.find((call) => call.method === "update")?.body.text).toBe(
+      ":arrow_right: <@U0LEAD> moved this escalation to <#C0BILLING>.",
+    );
+    expect(calls.find((call) => call.method === "post")?.body.channel).toBe("C0BILLING");
+    for (let tries = 0; tries < 100; tries++) {
+      if ((await running.store.getEscalation(escalation.id))?.slack_ts === "1700000003.000200") break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await running.store.getEscalation(escalation.id)).toMatchObject({
+      channel: "C0BILLING",
+      slack_channel: "C0BILLING",
+      slack_ts: "1700000003.000200",
+    });
+  });
 });

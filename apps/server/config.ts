@@ -60,6 +60,13 @@ export const configSchema = z.object({
       .regex(/^xoxb-/, "must be a bot token (xoxb-…)")
       .optional(),
   ),
+  /** Slack: an app-level token (xapp-…, scope connections:write) switches to Socket Mode, for a service without a public address. */
+  SLACK_APP_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .regex(/^xapp-/, "must be an app-level token (xapp-…)")
+      .optional(),
+  ),
   /** Slack's Web API address, for a proxy; https://slack.com/api/ when empty. */
   SLACK_API_URL: optionalText.pipe(z.url("must be a URL like https://slack.com/api/").optional()),
 });
@@ -91,12 +98,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new TandemError("invalid_input", `${name}${origin}: ${issue.message}`);
   }
   const config = result.data;
-  const pairs: [keyof ServiceConfig, keyof ServiceConfig][] = [["SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN"]];
-  for (const [first, second] of pairs)
-    if ((config[first] === undefined) !== (config[second] === undefined))
-      throw new TandemError(
-        "invalid_input",
-        `${config[first] === undefined ? first : second}: is needed with ${config[first] === undefined ? second : first}`,
-      );
+  if ((config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN) && !config.SLACK_BOT_TOKEN)
+    throw new TandemError(
+      "invalid_input",
+      `SLACK_BOT_TOKEN: is needed with ${config.SLACK_SIGNING_SECRET ? "SLACK_SIGNING_SECRET" : "SLACK_APP_TOKEN"}`,
+    );
+  if (config.SLACK_BOT_TOKEN && !config.SLACK_SIGNING_SECRET && !config.SLACK_APP_TOKEN)
+    throw new TandemError("invalid_input", "SLACK_SIGNING_SECRET: is needed with SLACK_BOT_TOKEN (or SLACK_APP_TOKEN for Socket Mode)");
   return config;
 }

@@ -101,11 +101,12 @@ export async function startService(config: ServiceConfig, options: ServiceOption
   });
 
   let slack: SlackApp | undefined;
-  if (config.SLACK_SIGNING_SECRET && config.SLACK_BOT_TOKEN) {
+  if (config.SLACK_BOT_TOKEN && (config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN)) {
     const identity = await slackIdentity(slackClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL), logger);
     slack = createSlackApp({
       identity,
-      signingSecret: config.SLACK_SIGNING_SECRET,
+      appToken: config.SLACK_APP_TOKEN,
+      signingSecret: config.SLACK_SIGNING_SECRET ?? "",
       botToken: config.SLACK_BOT_TOKEN,
       slackApiUrl: config.SLACK_API_URL,
       store,
@@ -136,7 +137,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
     isReady: () => ready,
     wakeEvents: () => events.wake(),
     wakeOutbox: () => outbox.wake(),
-    rawRoutes: slack ? [{ path: "/", handler: slack.router }] : [],
+    rawRoutes: slack?.router ? [{ path: "/", handler: slack.router }] : [],
   });
   const server = await new Promise<Server>((resolveServer, reject) => {
     const listening = app.listen(config.PORT, config.HOST, (error?: Error) => (error ? reject(error) : resolveServer(listening)));
@@ -146,6 +147,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
     events.start();
     outbox.start();
   }
+  await slack?.start();
   ready = true;
   const address = server.address() as AddressInfo;
   const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST;
@@ -159,6 +161,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
         server.close(() => resolveClose());
         server.closeIdleConnections();
       });
+      await slack?.stop();
       await Promise.all([events.stop(), outbox.stop()]);
       await store.close();
     })();

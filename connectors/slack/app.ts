@@ -25,6 +25,8 @@ export interface SlackAppOptions {
   slackApiUrl?: string | undefined;
   /** Who the bot is (from auth.test at start-up); without it Bolt asks Slack on every event. */
   identity?: { botId: string; botUserId: string } | undefined;
+  /** An app-level token (xapp-…): Socket Mode, for development without a public address, instead of HTTP. */
+  appToken?: string | undefined;
 }
 
 /** Asks Slack who the bot token belongs to: a refused token stops start-up with a clear message. */
@@ -48,8 +50,11 @@ export async function slackIdentity(
 
 export interface SlackApp {
   app: App;
-  /** Mount before express.json(): Bolt reads and verifies the raw body. */
-  router: RequestHandler;
+  /** Mount before express.json(): Bolt reads and verifies the raw body. Absent in Socket Mode. */
+  router: RequestHandler | undefined;
+  /** Socket Mode connects out to Slack: start it with the service and stop it with it (HTTP mode: nothing to do). */
+  start: () => Promise<void>;
+  stop: () => Promise<void>;
   /** What the code registered, for the test that keeps the manifest in step. */
   registered: { commands: string[]; shortcuts: string[]; actions: string[]; views: string[]; events: string[] };
 }
@@ -105,14 +110,7 @@ function escalationId(value: string | undefined): number {
 
 export function createSlackApp(options: SlackAppOptions): SlackApp {
   const { store, decider, logger } = options;
-  const receiver = new ExpressReceiver({
-    signingSecret: options.signingSecret,
-    endpoints: "/slack/events",
-    processBeforeResponse: false,
-    logLevel: LogLevel.ERROR,
-  });
-  const app = new App({
-    receiver,
+  const common = {
     token: options.botToken,
     ...(options.identity ? { botId: options.identity.botId, botUserId: options.identity.botUserId } : {}),
     tokenVerificationEnabled: false,
@@ -122,7 +120,19 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       rejectRateLimitedCalls: true,
       ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
     },
-  });
+  };
+  let receiver: ExpressReceiver | undefined;
+  let app: App;
+  if (options.appToken) app = new App({ ...common, socketMode: true, appToken: options.appToken });
+  else {
+    receiver = new ExpressReceiver({
+      signingSecret: options.signingSecret,
+      endpoints: "/slack/events",
+      processBeforeResponse: false,
+      logLevel: LogLevel.ERROR,
+    });
+    app = new App({ ...common, receiver });
+  }
   const client = slackClient(options.botToken, options.slackApiUrl);
   const registered: SlackApp["registered"] = { commands: [], shortcuts: [], actions: [], views: [], events: [] };
   app.error((error) => {
@@ -350,5 +360,15 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     });
   });
 
-  return { app, router: receiver.router, registered };
+  return {
+    app,
+    router: receiver?.router,
+    registered,
+    start: async () => {
+      if (options.appToken) await app.start();
+    },
+    stop: async () => {
+      if (options.appToken) await app.stop();
+    },
+  };
 }

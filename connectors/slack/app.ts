@@ -230,15 +230,15 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     await store.resolveEscalation(id, user);
     return "resolved";
   });
-  onEscalation(ACTIONS.snooze, async (id, _user, action) => {
+  onEscalation(ACTIONS.snooze, async (id, user, action) => {
     const minutes = Number((action as ButtonAction).value?.split(":")[1] ?? 60);
-    await store.snoozeEscalation(id, new Date(Date.now() + minutes * 60_000));
+    await store.snoozeEscalation(id, new Date(Date.now() + minutes * 60_000), user);
     return "snoozed";
   });
   onEscalation(ACTIONS.reassign, async (id, user, action) => {
     const channel = (action as ConversationsSelectAction).selected_conversation;
     const before = await store.getEscalation(id);
-    await store.reassignEscalation(id, channel);
+    await store.reassignEscalation(id, channel, { by: user });
     // the old message says where it went; the escalation is posted afresh in the new channel
     if (before?.slack_channel && before.slack_ts)
       await store.enqueue({
@@ -327,6 +327,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
         by: body.user.id,
       },
     });
+    await store.recordEscalationAction(id, "reply", body.user.id, `message ${message.id}`);
     if (escalation.state === "open") await store.claimEscalation(id, body.user.id);
     await enqueueUpdate(store, id, `replied:${message.id}`);
     options.wakeOutbox();

@@ -28,6 +28,8 @@ export interface ServiceMetrics {
   byChannel: { channel: string; count: number; automated: number }[];
   byDay: { day: string; decisions: number; automate: number; assist: number; human: number; urgent: number }[];
   openEscalations: number;
+  /** What people did on escalations (claim, reply, snooze, reassign, resolve), from Slack, the dashboard or the API. */
+  actions: Record<string, number>;
   /** Milliseconds per decision in the core. */
   decideMs: { median: number | null; p99: number | null };
 }
@@ -140,6 +142,8 @@ export async function computeMetrics(store: Store, options: { from: Date; to: Da
     .where("state", "in", ["open", "claimed", "snoozed"])
     .executeTakeFirstOrThrow();
 
+  const actions = await store.countEscalationActions(from, to);
+
   const round3 = (value: number | null) => (value === null ? null : Math.round(value * 1000) / 1000);
   return {
     from: from.toISOString(),
@@ -157,6 +161,7 @@ export async function computeMetrics(store: Store, options: { from: Date; to: Da
     byChannel,
     byDay,
     openEscalations: open.count,
+    actions,
     decideMs: { median: round3(quantile(times, 0.5)), p99: round3(quantile(times, 0.99)) },
   };
 }

@@ -152,6 +152,22 @@ function migrations(kind: StoreKind): Record<string, Migration> {
           .execute();
       },
     },
+    "2026-11-23-02-escalation-actions": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("escalation_actions")
+          .addColumn("id", "integer", t.id)
+          .addColumn("escalation_id", "integer", (column) => column.notNull().references("escalations.id").onDelete("cascade"))
+          .addColumn("action", "text", (column) =>
+            column.notNull().check(sql`action in ('claim', 'reply', 'snooze', 'reassign', 'resolve')`),
+          )
+          .addColumn("by", "text")
+          .addColumn("detail", "text")
+          .addColumn("at", t.timestamp, (column) => column.notNull())
+          .execute();
+        await db.schema.createIndex("escalation_actions_at").on("escalation_actions").columns(["at", "action"]).execute();
+      },
+    },
   };
 }
 

@@ -82,6 +82,18 @@ export interface EscalationsTable {
   slack_ts: string | null;
 }
 
+export type EscalationActionName = "claim" | "reply" | "snooze" | "reassign" | "resolve";
+
+export interface EscalationActionsTable {
+  id: Generated<number>;
+  escalation_id: number;
+  action: EscalationActionName;
+  /** Who did it (a Slack user id, an agent's name from the API). */
+  by: string | null;
+  detail: string | null;
+  at: Timestamp;
+}
+
 export type EventState = "received" | "processing" | "processed" | "failed";
 
 export interface EventsTable {
@@ -135,6 +147,7 @@ export interface Database {
   messages: MessagesTable;
   decisions: DecisionsTable;
   escalations: EscalationsTable;
+  escalation_actions: EscalationActionsTable;
   events: EventsTable;
   outbox: OutboxTable;
   api_keys: ApiKeysTable;

@@ -13,6 +13,7 @@ import { TandemError } from "../errors.js";
 import { migrationProvider } from "./migrations.js";
 import { EmbeddedDatabase } from "./sqlite-database.js";
 import type {
+  EscalationActionName,
   ApiKey,
   Conversation,
   Database,
@@ -542,31 +543,70 @@ export class Store {
 
   /** Claims an open escalation for a person; claiming one already claimed by someone else fails and says by whom. */
   async claimEscalation(id: number, by: string): Promise<Escalation> {
-    return this.transition(id, ["open", "snoozed", "claimed"], (current) => {
-      if (current.state === "claimed" && current.claimed_by !== by)
-        throw new TandemError("invalid_input", `already claimed by ${current.claimed_by ?? "someone"}`, { status: 409 });
-      return { state: "claimed", claimed_by: by, claimed_at: current.claimed_at ?? new Date(), snoozed_until: null };
-    });
+    return this.transition(
+      id,
+      ["open", "snoozed", "claimed"],
+      (current) => {
+        if (current.state === "claimed" && current.claimed_by !== by)
+          throw new TandemError("invalid_input", `already claimed by ${current.claimed_by ?? "someone"}`, { status: 409 });
+        return { state: "claimed", claimed_by: by, claimed_at: current.claimed_at ?? new Date(), snoozed_until: null };
+      },
+      { action: "claim", by },
+    );
   }
 
   async resolveEscalation(id: number, by: string): Promise<Escalation> {
-    return this.transition(id, ACTIVE_ESCALATION_STATES, () => ({ state: "resolved", resolved_by: by, resolved_at: new Date() }));
+    return this.transition(id, ACTIVE_ESCALATION_STATES, () => ({ state: "resolved", resolved_by: by, resolved_at: new Date() }), {
+      action: "resolve",
+      by,
+    });
   }
 
-  async snoozeEscalation(id: number, until: Date): Promise<Escalation> {
-    return this.transition(id, ["open", "claimed", "snoozed"], () => ({ state: "snoozed", snoozed_until: until }));
+  async snoozeEscalation(id: number, until: Date, by?: string): Promise<Escalation> {
+    return this.transition(id, ["open", "claimed", "snoozed"], () => ({ state: "snoozed", snoozed_until: until }), {
+      action: "snooze",
+      by,
+      detail: until.toISOString(),
+    });
   }
 
-  async reassignEscalation(id: number, channel: string, team?: string): Promise<Escalation> {
-    return this.transition(id, ACTIVE_ESCALATION_STATES, (current) => ({
-      channel,
-      team: team ?? current.team,
-      state: "open",
-      claimed_by: null,
-      claimed_at: null,
-      slack_channel: null,
-      slack_ts: null,
-    }));
+  async reassignEscalation(id: number, channel: string, options: { team?: string; by?: string } = {}): Promise<Escalation> {
+    return this.transition(
+      id,
+      ACTIVE_ESCALATION_STATES,
+      (current) => ({
+        channel,
+        team: options.team ?? current.team,
+        state: "open",
+        claimed_by: null,
+        claimed_at: null,
+        slack_channel: null,
+        slack_ts: null,
+      }),
+      { action: "reassign", by: options.by, detail: channel },
+    );
+  }
+
+  /** Records something a person did on an escalation that changes no state (a reply sent from Slack). */
+  async recordEscalationAction(id: number, action: EscalationActionName, by: string, detail?: string): Promise<void> {
+    await this.db
+      .insertInto("escalation_actions")
+      .values({ escalation_id: id, action, by, detail: detail ?? null, at: new Date() })
+      .execute();
+  }
+
+  /** What people did on escalations in a time range, by action. */
+  async countEscalationActions(from: Date, to: Date): Promise<Record<EscalationActionName, number>> {
+    const rows = await this.db
+      .selectFrom("escalation_actions")
+      .select(["action", sql<number>`cast(count(*) as integer)`.as("count")])
+      .where("at", ">=", from)
+      .where("at", "<", to)
+      .groupBy("action")
+      .execute();
+    const counts: Record<EscalationActionName, number> = { claim: 0, reply: 0, snooze: 0, reassign: 0, resolve: 0 };
+    for (const row of rows) counts[row.action] = row.count;
+    return counts;
   }
 
   async setEscalationSlackMessage(id: number, channel: string, ts: string): Promise<void> {
@@ -577,6 +617,7 @@ export class Store {
     id: number,
     from: EscalationState[],
     change: (current: Escalation) => Partial<Omit<Escalation, "id" | "created_at">>,
+    action: { action: EscalationActionName; by: string | undefined; detail?: string | undefined },
   ): Promise<Escalation> {
     return this.db.transaction().execute(async (trx) => {
       const current = await trx
@@ -587,12 +628,18 @@ export class Store {
         .executeTakeFirst();
       if (!current) throw new TandemError("not_found", `no escalation ${id}`, { status: 404 });
       if (!from.includes(current.state)) throw new TandemError("invalid_input", `the escalation is ${current.state}`, { status: 409 });
-      return trx
+      const updated = await trx
         .updateTable("escalations")
         .set({ ...change(current), updated_at: new Date() })
         .where("id", "=", id)
         .returningAll()
         .executeTakeFirstOrThrow();
+      // every change is kept with who made it, for the metrics and the record
+      await trx
+        .insertInto("escalation_actions")
+        .values({ escalation_id: id, action: action.action, by: action.by ?? null, detail: action.detail ?? null, at: new Date() })
+        .execute();
+      return updated;
     });
   }
 

@@ -140,12 +140,15 @@ describe.each(storeBackends())("store on $name", (backend) => {
     const clash = await store.claimEscalation(id, "U999").catch((error: unknown) => error);
     expect((clash as Error).message).toBe("already claimed by U123");
     expect((await store.snoozeEscalation(id, new Date(Date.now() + 3_600_000))).state).toBe("snoozed");
-    expect((await store.reassignEscalation(id, "#billing", "billing")).claimed_by).toBeNull();
+    expect((await store.reassignEscalation(id, "#billing", { team: "billing", by: "U555" })).claimed_by).toBeNull();
     expect((await store.listEscalations({ states: ["open"] })).map((escalation) => escalation.id)).toContain(id);
     const resolved = await store.resolveEscalation(id, "U555");
     expect(resolved).toMatchObject({ state: "resolved", resolved_by: "U555", channel: "#billing" });
     const late = await store.resolveEscalation(id, "U555").catch((error: unknown) => error);
     expect((late as Error).message).toBe("the escalation is resolved");
+    // every change was recorded with who made it
+    const counts = await store.countEscalationActions(new Date(Date.now() - 60_000), new Date(Date.now() + 60_000));
+    expect(counts).toEqual({ claim: 2, reply: 0, snooze: 1, reassign: 1, resolve: 1 });
     // once resolved, a new message opens a new escalation
     expect((await store.openEscalation(input)).created).toBe(true);
     expect((await store.latestDecision(conversation.id))?.id).toBe(saved.id);

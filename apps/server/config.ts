@@ -67,6 +67,13 @@ export const configSchema = z.object({
       .regex(/^xapp-/, "must be an app-level token (xapp-…)")
       .optional(),
   ),
+  /** Slack OAuth, to install in any number of workspaces from /slack/install (instead of SLACK_BOT_TOKEN). */
+  SLACK_CLIENT_ID: optionalText,
+  SLACK_CLIENT_SECRET: optionalText,
+  /** A long random string that signs the OAuth state. */
+  SLACK_STATE_SECRET: optionalText.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+  /** With several workspaces installed: the one escalations are posted to (its team id, T0123…); the latest install otherwise. */
+  SLACK_TEAM_ID: optionalText,
   /** Slack's Web API address, for a proxy; https://slack.com/api/ when empty. */
   SLACK_API_URL: optionalText.pipe(z.url("must be a URL like https://slack.com/api/").optional()),
 });
@@ -98,6 +105,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new TandemError("invalid_input", `${name}${origin}: ${issue.message}`);
   }
   const config = result.data;
+  const oauth = [config.SLACK_CLIENT_ID, config.SLACK_CLIENT_SECRET, config.SLACK_STATE_SECRET];
+  if (oauth.some(Boolean)) {
+    for (const [name, value] of [
+      ["SLACK_CLIENT_ID", config.SLACK_CLIENT_ID],
+      ["SLACK_CLIENT_SECRET", config.SLACK_CLIENT_SECRET],
+      ["SLACK_STATE_SECRET", config.SLACK_STATE_SECRET],
+      ["SLACK_SIGNING_SECRET", config.SLACK_SIGNING_SECRET],
+    ] as const)
+      if (!value)
+        throw new TandemError(
+          "invalid_input",
+          `${name}: is needed for Slack OAuth installs (with SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET)`,
+        );
+    if (config.SLACK_BOT_TOKEN || config.SLACK_APP_TOKEN)
+      throw new TandemError(
+        "invalid_input",
+        "SLACK_BOT_TOKEN: leave it empty with Slack OAuth installs (each workspace's token comes from its install)",
+      );
+    return config;
+  }
   if ((config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN) && !config.SLACK_BOT_TOKEN)
     throw new TandemError(
       "invalid_input",

@@ -14,7 +14,9 @@ import { type Deliverer, OutboxWorker, webhookDeliverer } from "../../core/store
 import { Store } from "../../core/store/store.js";
 import { loadModel } from "../../core/triage/model-file.js";
 import { starterModel } from "../../core/triage/starter-model.js";
+import type { WebClient } from "@slack/web-api";
 import { createSlackApp, type SlackApp, slackIdentity } from "../../connectors/slack/app.js";
+import { Sealer, SlackInstallationStore } from "../../connectors/slack/installations.js";
 import { enqueueForDecision, slackClient, slackDeliverers } from "../../connectors/slack/delivery.js";
 import { type MessageEvent, messageEventSchema } from "./api.js";
 import { createApp } from "./app.js";
@@ -101,7 +103,32 @@ export async function startService(config: ServiceConfig, options: ServiceOption
   });
 
   let slack: SlackApp | undefined;
-  if (config.SLACK_BOT_TOKEN && (config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN)) {
+  const onCallGroup = decider.resources.policy.routing.onCallGroup;
+  const slackOAuth =
+    config.SLACK_CLIENT_ID && config.SLACK_CLIENT_SECRET && config.SLACK_STATE_SECRET && config.SLACK_SIGNING_SECRET
+      ? { clientId: config.SLACK_CLIENT_ID, clientSecret: config.SLACK_CLIENT_SECRET, stateSecret: config.SLACK_STATE_SECRET }
+      : undefined;
+  if (slackOAuth) {
+    const installationStore = new SlackInstallationStore(store, new Sealer(slackOAuth.clientSecret));
+    slack = createSlackApp({
+      signingSecret: config.SLACK_SIGNING_SECRET ?? "",
+      oauth: { ...slackOAuth, installationStore },
+      slackApiUrl: config.SLACK_API_URL,
+      store,
+      decider,
+      logger,
+      wakeOutbox: () => outbox.wake(),
+    });
+    const clients = new Map<string, WebClient>();
+    const client = async () => {
+      const token = await installationStore.botToken(config.SLACK_TEAM_ID);
+      if (!token) return undefined;
+      let cached = clients.get(token);
+      if (!cached) clients.set(token, (cached = slackClient(token, config.SLACK_API_URL)));
+      return cached;
+    };
+    for (const [kind, deliverer] of slackDeliverers({ store, client, onCallGroup })) deliverers.set(kind, deliverer);
+  } else if (config.SLACK_BOT_TOKEN && (config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN)) {
     const identity = await slackIdentity(slackClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL), logger);
     slack = createSlackApp({
       identity,
@@ -117,13 +144,14 @@ export async function startService(config: ServiceConfig, options: ServiceOption
     for (const [kind, deliverer] of slackDeliverers({
       store,
       client: slackClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL),
-      onCallGroup: decider.resources.policy.routing.onCallGroup,
+      onCallGroup,
     }))
       deliverers.set(kind, deliverer);
+  }
+  if (slack)
     service.onDecision(async (handled) => {
       if ((await enqueueForDecision(store, handled, decider.resources.policy)) > 0) outbox.wake();
     });
-  }
 
   let ready = false;
   const metrics = createMetricsRegistry(store);

@@ -10,12 +10,23 @@ import { TandemError } from "../../core/errors.js";
 import { computeMetrics } from "../../core/service/metrics.js";
 import type { Store } from "../../core/store/store.js";
 import { escapeText, type Block, truncate } from "./blocks.js";
-import { enqueueUpdate, SLACK_KINDS, slackClient } from "./delivery.js";
-import { ACTIONS, SHORTCUTS, SLASH_COMMAND, VIEWS } from "./ids.js";
+import { enqueueUpdate, SLACK_KINDS } from "./delivery.js";
+import { ACTIONS, BOT_SCOPES, SHORTCUTS, SLASH_COMMAND, VIEWS } from "./ids.js";
+import type { SlackInstallationStore } from "./installations.js";
+
+export interface SlackOAuthOptions {
+  clientId: string;
+  clientSecret: string;
+  stateSecret: string;
+  installationStore: SlackInstallationStore;
+}
 
 export interface SlackAppOptions {
   signingSecret: string;
-  botToken: string;
+  /** A single workspace's bot token; or `oauth` for installs in any number of workspaces. */
+  botToken?: string | undefined;
+  oauth?: SlackOAuthOptions | undefined;
+
   store: Store;
   decider: Decider;
   logger: Logger;
@@ -110,30 +121,44 @@ function escalationId(value: string | undefined): number {
 
 export function createSlackApp(options: SlackAppOptions): SlackApp {
   const { store, decider, logger } = options;
-  const common = {
+  const clientOptions = {
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
+  };
+  const common = { logLevel: LogLevel.ERROR, clientOptions };
+  const single = {
     token: options.botToken,
     ...(options.identity ? { botId: options.identity.botId, botUserId: options.identity.botUserId } : {}),
     tokenVerificationEnabled: false,
-    logLevel: LogLevel.ERROR,
-    clientOptions: {
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
-    },
   };
   let receiver: ExpressReceiver | undefined;
   let app: App;
-  if (options.appToken) app = new App({ ...common, socketMode: true, appToken: options.appToken });
-  else {
+  if (options.appToken) app = new App({ ...common, ...single, socketMode: true, appToken: options.appToken });
+  else if (options.oauth) {
+    // installs from /slack/install, Slack's answer on /slack/oauth_redirect, installations in the store
+    receiver = new ExpressReceiver({
+      signingSecret: options.signingSecret,
+      endpoints: "/slack/events",
+      processBeforeResponse: false,
+      logLevel: LogLevel.ERROR,
+      clientId: options.oauth.clientId,
+      clientSecret: options.oauth.clientSecret,
+      stateSecret: options.oauth.stateSecret,
+      scopes: [...BOT_SCOPES],
+      installationStore: options.oauth.installationStore,
+      installerOptions: { installPath: "/slack/install", redirectUriPath: "/slack/oauth_redirect", directInstall: true },
+    });
+    app = new App({ ...common, receiver });
+  } else {
     receiver = new ExpressReceiver({
       signingSecret: options.signingSecret,
       endpoints: "/slack/events",
       processBeforeResponse: false,
       logLevel: LogLevel.ERROR,
     });
-    app = new App({ ...common, receiver });
+    app = new App({ ...common, ...single, receiver });
   }
-  const client = slackClient(options.botToken, options.slackApiUrl);
   const registered: SlackApp["registered"] = { commands: [], shortcuts: [], actions: [], views: [], events: [] };
   app.error((error) => {
     logger.error({ err: error.message }, "Slack handler failed");
@@ -260,7 +285,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
 
   // ── send reply: a modal with the suggestion to edit ──────────────────────────────────────────
   registered.actions.push(ACTIONS.sendReply);
-  app.action<BlockAction>(ACTIONS.sendReply, async ({ ack, body, action, respond }) => {
+  // Bolt's client in each handler carries the token of the workspace the request came from
+  app.action<BlockAction>(ACTIONS.sendReply, async ({ ack, body, action, respond, client }) => {
     await ack();
     try {
       const id = escalationId((action as ButtonAction).value);
@@ -335,7 +361,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
 
   // ── App Home: the open queue and what the viewer has claimed ────────────────────────────────
   registered.events.push("app_home_opened");
-  app.event("app_home_opened", async ({ event, body }) => {
+  app.event("app_home_opened", async ({ event, body, client }) => {
     if (event.tab !== "home") return;
     // a redelivered event is recognised by its id and not handled twice
     const eventId = (body as { event_id?: string }).event_id ?? `${event.user}:${event.event_ts}`;

@@ -75,7 +75,8 @@ interface ThreadPayload extends EscalationPayload {
 
 export interface SlackDeliveryOptions {
   store: Store;
-  client: WebClient;
+  /** A client, or a way to get one (OAuth installs: the installed workspace's token, looked up at delivery time). */
+  client: WebClient | (() => Promise<WebClient | undefined>);
   /** Slack user group mentioned on urgent escalations. */
   onCallGroup?: string | undefined;
 }
@@ -94,10 +95,21 @@ async function render(store: Store, escalationId: number, onCallGroup: string | 
 }
 
 export function slackDeliverers(options: SlackDeliveryOptions): Map<string, Deliverer> {
-  const { store, client, onCallGroup } = options;
-  const call = async <T>(request: () => Promise<T>): Promise<T> => {
+  const { store, onCallGroup } = options;
+  const call = async <T>(request: (client: WebClient) => Promise<T>): Promise<T> => {
+    let client: WebClient;
+    if (typeof options.client === "function") {
+      const resolved = await options.client();
+      // not installed yet: wait (the action stays in the outbox) rather than lose the message
+      if (!resolved)
+        throw new DeliveryError("Slack is not installed in a workspace yet (open /slack/install)", {
+          retryable: true,
+          retryAfterMs: 60_000,
+        });
+      client = resolved;
+    } else client = options.client;
     try {
-      return await request();
+      return await request(client);
     } catch (error) {
       throw toDeliveryError(error);
     }
@@ -109,7 +121,7 @@ export function slackDeliverers(options: SlackDeliveryOptions): Map<string, Deli
     // posted already (a retry after the post succeeded but before it was recorded as delivered): never post twice
     if (escalation.slack_ts && escalation.slack_channel)
       return { channel: escalation.slack_channel, ts: escalation.slack_ts, repeated: true };
-    const response = await call(() =>
+    const response = await call((client) =>
       client.chat.postMessage({
         channel: escalation.channel,
         text: message.text,
@@ -133,7 +145,7 @@ export function slackDeliverers(options: SlackDeliveryOptions): Map<string, Deli
     const text = messages.find((message) => message.id === messageId)?.text;
     if (text === undefined) throw new DeliveryError(`no message ${messageId}`, { retryable: false });
     const reply = threadMessage(text, decision, ticketUrl);
-    const response = await call(() =>
+    const response = await call((client) =>
       client.chat.postMessage({
         channel: escalation.slack_channel ?? "",
         thread_ts: escalation.slack_ts ?? "",
@@ -149,7 +161,7 @@ export function slackDeliverers(options: SlackDeliveryOptions): Map<string, Deli
     const { escalation, message } = await render(store, escalationId, onCallGroup);
     if (!escalation.slack_channel || !escalation.slack_ts)
       throw new DeliveryError("the escalation is not in Slack yet", { retryable: true, retryAfterMs: 2_000 });
-    const response = await call(() =>
+    const response = await call((client) =>
       client.chat.update({
         channel: escalation.slack_channel ?? "",
         ts: escalation.slack_ts ?? "",
@@ -163,7 +175,7 @@ export function slackDeliverers(options: SlackDeliveryOptions): Map<string, Deli
   /** Replaces a message with one line (an escalation moved to another channel). */
   const notice: Deliverer = async (payload) => {
     const { channel, ts, text } = payload as { channel: string; ts: string; text: string };
-    const response = await call(() =>
+    const response = await call((client) =>
       client.chat.update({ channel, ts, text, blocks: [{ type: "context", elements: [{ type: "mrkdwn", text }] }] }),
     );
     return { channel: response.channel, ts: response.ts };
@@ -182,7 +194,7 @@ export function slackDeliverers(options: SlackDeliveryOptions): Map<string, Deli
       minutesLeft > 0
         ? `:hourglass_flowing_sand: SLA: ${minutesLeft} min left to a first answer (due ${due}). Nobody has claimed this yet.`
         : `${onCallGroup ? `<!subteam^${onCallGroup}> ` : ""}:rotating_light: SLA breached at ${due}: nobody has claimed this escalation.`;
-    const response = await call(() =>
+    const response = await call((client) =>
       client.chat.postMessage({
         channel: escalation.slack_channel ?? "",
         thread_ts: escalation.slack_ts ?? "",

@@ -168,6 +168,21 @@ function migrations(kind: StoreKind): Record<string, Migration> {
         await db.schema.createIndex("escalation_actions_at").on("escalation_actions").columns(["at", "action"]).execute();
       },
     },
+    "2026-11-23-03-slack-installations": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("slack_installations")
+          // the enterprise id for an org-wide install, the team id otherwise
+          .addColumn("id", "text", (column) => column.primaryKey())
+          .addColumn("team_id", "text")
+          .addColumn("enterprise_id", "text")
+          // the installation as Slack's OAuth library gives it, encrypted (it holds the bot token)
+          .addColumn("sealed", "text", (column) => column.notNull())
+          .addColumn("installed_at", t.timestamp, (column) => column.notNull())
+          .addColumn("updated_at", t.timestamp, (column) => column.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -141,6 +141,16 @@ export interface ApiKeysTable {
   revoked_at: Timestamp | null;
 }
 
+export interface SlackInstallationsTable {
+  id: string;
+  team_id: string | null;
+  enterprise_id: string | null;
+  /** Encrypted by the Slack connector; the store never sees the token. */
+  sealed: string;
+  installed_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   customers: CustomersTable;
   conversations: ConversationsTable;
@@ -151,6 +161,7 @@ export interface Database {
   events: EventsTable;
   outbox: OutboxTable;
   api_keys: ApiKeysTable;
+  slack_installations: SlackInstallationsTable;
 }
 
 export type Conversation = Selectable<ConversationsTable>;

@@ -19,6 +19,7 @@ const TIMESTAMP_COLUMNS = new Set([
   "delivered_at",
   "last_used_at",
   "revoked_at",
+  "installed_at",
 ]);
 /** Columns that hold JSON. */
 const JSON_COLUMNS = new Set(["payload", "body", "result"]);

@@ -643,6 +643,46 @@ export class Store {
     });
   }
 
+  // ── Slack installations (sealed by the connector) ─────────────────────────────────────────────
+
+  async saveSlackInstallation(row: {
+    id: string;
+    teamId: string | undefined;
+    enterpriseId: string | undefined;
+    sealed: string;
+  }): Promise<void> {
+    const now = new Date();
+    await this.db
+      .insertInto("slack_installations")
+      .values({
+        id: row.id,
+        team_id: row.teamId ?? null,
+        enterprise_id: row.enterpriseId ?? null,
+        sealed: row.sealed,
+        installed_at: now,
+        updated_at: now,
+      })
+      .onConflict((conflict) =>
+        conflict
+          .column("id")
+          .doUpdateSet({ team_id: row.teamId ?? null, enterprise_id: row.enterpriseId ?? null, sealed: row.sealed, updated_at: now }),
+      )
+      .execute();
+  }
+
+  async getSlackInstallation(id: string): Promise<{ id: string; sealed: string } | undefined> {
+    return this.db.selectFrom("slack_installations").select(["id", "sealed"]).where("id", "=", id).executeTakeFirst();
+  }
+
+  /** The most recently installed or updated workspace. */
+  async latestSlackInstallation(): Promise<{ id: string; sealed: string } | undefined> {
+    return this.db.selectFrom("slack_installations").select(["id", "sealed"]).orderBy("updated_at", "desc").limit(1).executeTakeFirst();
+  }
+
+  async deleteSlackInstallation(id: string): Promise<void> {
+    await this.db.deleteFrom("slack_installations").where("id", "=", id).execute();
+  }
+
   // ── API keys ─────────────────────────────────────────────────────────────────────────────────
 
   /** Creates an API key and returns it once; only its SHA-256 is stored. */

@@ -74,6 +74,27 @@ export const configSchema = z.object({
   SLACK_STATE_SECRET: optionalText.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   /** With several workspaces installed: the one escalations are posted to (its team id, T0123…); the latest install otherwise. */
   SLACK_TEAM_ID: optionalText,
+  /** Zendesk: the account's subdomain (acme for acme.zendesk.com) and the webhook's signing secret. */
+  ZENDESK_SUBDOMAIN: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, "must be the subdomain alone, e.g. acme for acme.zendesk.com")
+      .optional(),
+  ),
+  ZENDESK_WEBHOOK_SECRET: optionalText,
+  /** Zendesk API: an agent's email with an API token, or an OAuth token. */
+  ZENDESK_EMAIL: optionalText.pipe(z.email("must be an email address").optional()),
+  ZENDESK_API_TOKEN: optionalText,
+  ZENDESK_OAUTH_TOKEN: optionalText,
+  /** Ids of custom ticket fields to fill with the intent, score and route (optional). */
+  ZENDESK_FIELD_INTENT: optionalText.pipe(z.string().regex(/^\d+$/, "must be a custom field's id (digits)").transform(Number).optional()),
+  ZENDESK_FIELD_SCORE: optionalText.pipe(z.string().regex(/^\d+$/, "must be a custom field's id (digits)").transform(Number).optional()),
+  ZENDESK_FIELD_ROUTE: optionalText.pipe(z.string().regex(/^\d+$/, "must be a custom field's id (digits)").transform(Number).optional()),
+  /** on: answer publicly on the automate route (signed as the automation, with the line on reaching a person). */
+  ZENDESK_AUTO_REPLY: z
+    .enum(["on", "off"], { error: "must be on or off" })
+    .default("off")
+    .transform((value) => value === "on"),
   /** Slack's Web API address, for a proxy; https://slack.com/api/ when empty. */
   SLACK_API_URL: optionalText.pipe(z.url("must be a URL like https://slack.com/api/").optional()),
 });
@@ -105,6 +126,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new TandemError("invalid_input", `${name}${origin}: ${issue.message}`);
   }
   const config = result.data;
+  if (config.ZENDESK_SUBDOMAIN || config.ZENDESK_WEBHOOK_SECRET) {
+    if (!config.ZENDESK_SUBDOMAIN) throw new TandemError("invalid_input", "ZENDESK_SUBDOMAIN: is needed with ZENDESK_WEBHOOK_SECRET");
+    if (!config.ZENDESK_WEBHOOK_SECRET)
+      throw new TandemError("invalid_input", "ZENDESK_WEBHOOK_SECRET: is needed with ZENDESK_SUBDOMAIN (the webhook's signing secret)");
+    if (!config.ZENDESK_OAUTH_TOKEN && !(config.ZENDESK_EMAIL && config.ZENDESK_API_TOKEN))
+      throw new TandemError(
+        "invalid_input",
+        `${config.ZENDESK_EMAIL ? "ZENDESK_API_TOKEN" : "ZENDESK_EMAIL"}: is needed to write to Zendesk (or set ZENDESK_OAUTH_TOKEN)`,
+      );
+  }
   const oauth = [config.SLACK_CLIENT_ID, config.SLACK_CLIENT_SECRET, config.SLACK_STATE_SECRET];
   if (oauth.some(Boolean)) {
     for (const [name, value] of [

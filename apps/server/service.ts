@@ -3,6 +3,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
+import type { RequestHandler } from "express";
 import { pino, type Logger } from "pino";
 import { Decider, starterDecider } from "../../core/decide/decide.js";
 import { loadKnowledgeBase } from "../../core/decide/knowledge-base.js";
@@ -17,6 +18,8 @@ import { starterModel } from "../../core/triage/starter-model.js";
 import type { WebClient } from "@slack/web-api";
 import { createSlackApp, type SlackApp, slackIdentity } from "../../connectors/slack/app.js";
 import { Sealer, SlackInstallationStore } from "../../connectors/slack/installations.js";
+import { toCustomerMessage, ZENDESK_SOURCE, zendeskEventSchema, zendeskWebhookRouter } from "../../connectors/zendesk/webhook.js";
+import { enqueueZendeskWriteback, zendeskDeliverers } from "../../connectors/zendesk/writeback.js";
 import { enqueueForDecision, slackClient, slackDeliverers } from "../../connectors/slack/delivery.js";
 import { type MessageEvent, messageEventSchema } from "./api.js";
 import { createApp } from "./app.js";
@@ -148,6 +151,27 @@ export async function startService(config: ServiceConfig, options: ServiceOption
     }))
       deliverers.set(kind, deliverer);
   }
+  // Zendesk: the trigger webhook, its events decided by the worker, and every decision written back to the ticket
+  let zendeskRouter: RequestHandler | undefined;
+  if (config.ZENDESK_SUBDOMAIN && config.ZENDESK_WEBHOOK_SECRET) {
+    const subdomain = config.ZENDESK_SUBDOMAIN;
+    zendeskRouter = zendeskWebhookRouter({ secret: config.ZENDESK_WEBHOOK_SECRET, store, wakeEvents: () => events.wake() });
+    eventHandlers.set(ZENDESK_SOURCE, async (event) => {
+      await service.handle(toCustomerMessage(zendeskEventSchema.parse(event.payload), subdomain));
+    });
+    for (const [kind, deliverer] of zendeskDeliverers(store, {
+      subdomain,
+      email: config.ZENDESK_EMAIL,
+      apiToken: config.ZENDESK_API_TOKEN,
+      oauthToken: config.ZENDESK_OAUTH_TOKEN,
+      fields: { intent: config.ZENDESK_FIELD_INTENT, score: config.ZENDESK_FIELD_SCORE, route: config.ZENDESK_FIELD_ROUTE },
+      autoReply: config.ZENDESK_AUTO_REPLY,
+    }))
+      deliverers.set(kind, deliverer);
+    service.onDecision(async (handled) => {
+      if (await enqueueZendeskWriteback(store, handled)) outbox.wake();
+    });
+  }
   if (slack)
     service.onDecision(async (handled) => {
       if ((await enqueueForDecision(store, handled, decider.resources.policy)) > 0) outbox.wake();
@@ -165,7 +189,10 @@ export async function startService(config: ServiceConfig, options: ServiceOption
     isReady: () => ready,
     wakeEvents: () => events.wake(),
     wakeOutbox: () => outbox.wake(),
-    rawRoutes: slack?.router ? [{ path: "/", handler: slack.router }] : [],
+    rawRoutes: [
+      ...(slack?.router ? [{ path: "/", handler: slack.router }] : []),
+      ...(zendeskRouter ? [{ path: "/", handler: zendeskRouter }] : []),
+    ],
   });
   const server = await new Promise<Server>((resolveServer, reject) => {
     const listening = app.listen(config.PORT, config.HOST, (error?: Error) => (error ? reject(error) : resolveServer(listening)));

@@ -450,6 +450,10 @@ export class Store {
       .executeTakeFirstOrThrow();
   }
 
+  async getDecision(id: number): Promise<DecisionRow | undefined> {
+    return this.db.selectFrom("decisions").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
   async latestDecision(conversationId: number): Promise<DecisionRow | undefined> {
     return this.db
       .selectFrom("decisions")

@@ -102,15 +102,12 @@ export function zendeskWebhookRouter(options: ZendeskWebhookOptions): Router {
         body,
       )
     ) {
-      response
-        .status(401)
-        .type("application/problem+json")
-        .json({
-          type: "about:blank",
-          title: "Unauthorized",
-          status: 401,
-          detail: "the Zendesk webhook signature is missing, stale or wrong",
-        });
+      response.status(401).type("application/problem+json").json({
+        type: "about:blank",
+        title: "Unauthorized",
+        status: 401,
+        detail: "the Zendesk webhook signature is missing, stale or wrong",
+      });
       return;
     }
     let json: unknown;

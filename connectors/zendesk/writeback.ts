@@ -12,6 +12,8 @@ import type { Store } from "../../core/store/store.js";
 import { ZENDESK_SOURCE } from "./webhook.js";
 
 export const ZENDESK_WRITEBACK = "zendesk.writeback";
+/** A reply a person wrote in Slack (Send reply), sent on the ticket as a public comment. */
+export const ZENDESK_REPLY = "reply.zendesk";
 
 export interface ZendeskApiOptions {
   subdomain: string;
@@ -110,7 +112,24 @@ export function zendeskDeliverers(store: Store, options: ZendeskApiOptions): Map
     await request("PUT", `/tickets/${ticketId}/tags.json`, { tags: ["tandem_done"] });
     return { ticketId, note: written ? "already written" : publicReply ? "public reply" : "internal note" };
   };
-  return new Map([[ZENDESK_WRITEBACK, writeback]]);
+  const reply: Deliverer = async (payload, context) => {
+    const { externalId, messageId, text } = payload as { externalId: string; messageId: number; text: string };
+    const tag = `[tandem-reply-${messageId}]`;
+    // a retry after the comment went in finds it and stops
+    if (context.attempt > 1) {
+      const recent = (await request("GET", `/tickets/${externalId}/comments.json?sort_order=desc&per_page=10`)) as {
+        comments?: { body?: string; public?: boolean }[];
+      };
+      if ((recent.comments ?? []).some((comment) => comment.body?.includes(tag) || comment.body?.trim() === text.trim()))
+        return { ticketId: externalId, note: "already sent" };
+    }
+    await request("PUT", `/tickets/${externalId}.json`, { ticket: { comment: { body: text, public: true } } });
+    return { ticketId: externalId, note: "public reply" };
+  };
+  return new Map([
+    [ZENDESK_WRITEBACK, writeback],
+    [ZENDESK_REPLY, reply],
+  ]);
 }
 
 /** Queues the write-back of every decision on a Zendesk ticket. */

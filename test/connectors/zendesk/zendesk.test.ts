@@ -227,6 +227,36 @@ describe("Zendesk in the service", () => {
     expect(second?.ticket.priority).toBeDefined();
   });
 
+  it("sends a reply written in Slack as a public comment on the ticket, once", async () => {
+    const [conversation] = (await running.store.listConversations(100)).filter((entry) => entry.external_id === "101");
+    const { message } = await running.store.addMessage(conversation?.id ?? 0, {
+      role: "agent",
+      text: "Hi Ada, I have refunded you.",
+      externalId: "slack:U1:V1",
+    });
+    let sent: { ticket: { comment: { body: string; public: boolean } } } | undefined;
+    const api = nock(ZENDESK)
+      .put("/api/v2/tickets/101.json")
+      .reply(200, (_uri, body) => {
+        sent = body as typeof sent;
+        return {};
+      });
+    await running.store.enqueue({
+      idempotencyKey: `reply:zendesk:${message.id}`,
+      kind: "reply.zendesk",
+      payload: {
+        conversationId: conversation?.id,
+        externalId: "101",
+        messageId: message.id,
+        text: "Hi Ada, I have refunded you.",
+        by: "U1",
+      },
+    });
+    running.outbox?.wake();
+    await waitFor(() => api.isDone());
+    expect(sent).toEqual({ ticket: { comment: { body: "Hi Ada, I have refunded you.", public: true } } });
+  });
+
   it("names what is missing in the Zendesk settings", () => {
     expect(errorOf(() => loadConfig({ ZENDESK_SUBDOMAIN: "acme" })).message).toBe(
       "ZENDESK_WEBHOOK_SECRET: is needed with ZENDESK_SUBDOMAIN (the webhook's signing secret)",

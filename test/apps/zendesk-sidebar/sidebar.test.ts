@@ -119,7 +119,7 @@ describe.skipIf((!chromiumPath && !browserRequired) || !existsSync(built))("Zend
     expect(suggestion).toMatch(/^Hi Ada,/);
 
     await page.locator("#insert").click();
-    const calls = (await page.evaluate(() => (globalThis as unknown as { zafCalls: unknown[][] }).zafCalls)) as unknown[][];
+    const calls = await page.evaluate(() => (globalThis as unknown as { zafCalls: unknown[][] }).zafCalls);
     expect(calls).toContainEqual(["invoke", "ticket.editor.insert", suggestion]);
     expect(calls.some((call) => call[0] === "invoke" && call[1] === "resize")).toBe(true);
     expect(calls).toContainEqual(["on", "ticket.comments.changed"]);
@@ -154,9 +154,8 @@ describe.skipIf((!chromiumPath && !browserRequired) || !existsSync(built))("Zend
     await expect
       .poll(
         async () =>
-          ((await page.evaluate(() => (globalThis as unknown as { zafCalls: unknown[][] }).zafCalls)) as unknown[][]).filter(
-            (call) => call[0] === "request",
-          ).length,
+          (await page.evaluate(() => (globalThis as unknown as { zafCalls: unknown[][] }).zafCalls)).filter((call) => call[0] === "request")
+            .length,
       )
       .toBe(2);
   }, 60_000);

@@ -187,6 +187,47 @@ export function apiRouter(deps: ApiDependencies): Router {
     response.json({ status: "queued", id: actionId });
   });
 
+  router.get("/intents", (_request, response) => {
+    response.json({ intents: [...decider.resources.model.labels].sort() });
+  });
+
+  router.post("/feedback", async (request, response) => {
+    const intents = decider.resources.model.labels;
+    const body = parseBody(
+      z
+        .strictObject({
+          kind: z.enum(["good_suggestion", "wrong_intent"]),
+          message,
+          predictedIntent: z.string().min(1).max(100),
+          correctIntent: z.string().min(1).max(100).optional(),
+          source: z.string().min(1).max(50).optional(),
+          ticketId: z.coerce.string().max(200).optional(),
+          by: z.string().min(1).max(200).optional(),
+        })
+        .superRefine((value, context) => {
+          if (value.kind === "wrong_intent" && !value.correctIntent)
+            context.addIssue({ code: "custom", path: ["correctIntent"], message: "name the right intent" });
+          if (value.correctIntent && !intents.includes(value.correctIntent))
+            context.addIssue({
+              code: "custom",
+              path: ["correctIntent"],
+              message: `is not an intent of the model (GET /api/intents lists them)`,
+            });
+        }),
+      request.body,
+    );
+    const id = await store.saveFeedback({
+      kind: body.kind,
+      message: body.message,
+      predictedIntent: body.predictedIntent,
+      correctIntent: body.correctIntent,
+      source: body.source,
+      conversationExternalId: body.ticketId,
+      by: body.by ?? request.apiKeyId,
+    });
+    response.status(201).json({ id });
+  });
+
   router.use((request) => {
     throw problem(404, `no API route ${request.method} ${request.path}`);
   });

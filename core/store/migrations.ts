@@ -183,6 +183,22 @@ function migrations(kind: StoreKind): Record<string, Migration> {
           .execute();
       },
     },
+    "2026-11-23-04-feedback": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("feedback")
+          .addColumn("id", "integer", t.id)
+          .addColumn("kind", "text", (column) => column.notNull().check(sql`kind in ('good_suggestion', 'wrong_intent')`))
+          .addColumn("message", "text", (column) => column.notNull())
+          .addColumn("predicted_intent", "text", (column) => column.notNull())
+          .addColumn("correct_intent", "text")
+          .addColumn("source", "text")
+          .addColumn("conversation_external_id", "text")
+          .addColumn("by", "text")
+          .addColumn("at", t.timestamp, (column) => column.notNull())
+          .execute();
+      },
+    },
   };
 }
 

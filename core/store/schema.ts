@@ -151,6 +151,19 @@ export interface SlackInstallationsTable {
   updated_at: Timestamp;
 }
 
+export interface FeedbackTable {
+  id: Generated<number>;
+  kind: "good_suggestion" | "wrong_intent";
+  message: string;
+  predicted_intent: string;
+  /** For wrong_intent: the intent an agent chose; a labelled example for the next training. */
+  correct_intent: string | null;
+  source: string | null;
+  conversation_external_id: string | null;
+  by: string | null;
+  at: Timestamp;
+}
+
 export interface Database {
   customers: CustomersTable;
   conversations: ConversationsTable;
@@ -162,6 +175,7 @@ export interface Database {
   outbox: OutboxTable;
   api_keys: ApiKeysTable;
   slack_installations: SlackInstallationsTable;
+  feedback: FeedbackTable;
 }
 
 export type Conversation = Selectable<ConversationsTable>;

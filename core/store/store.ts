@@ -687,6 +687,57 @@ export class Store {
     await this.db.deleteFrom("slack_installations").where("id", "=", id).execute();
   }
 
+  // ── feedback from agents ─────────────────────────────────────────────────────────────────────
+
+  async saveFeedback(input: {
+    kind: "good_suggestion" | "wrong_intent";
+    message: string;
+    predictedIntent: string;
+    correctIntent?: string | undefined;
+    source?: string | undefined;
+    conversationExternalId?: string | undefined;
+    by?: string | undefined;
+  }): Promise<number> {
+    const row = await this.db
+      .insertInto("feedback")
+      .values({
+        kind: input.kind,
+        message: input.message,
+        predicted_intent: input.predictedIntent,
+        correct_intent: input.correctIntent ?? null,
+        source: input.source ?? null,
+        conversation_external_id: input.conversationExternalId ?? null,
+        by: input.by ?? null,
+        at: new Date(),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  /** Agents' corrections as labelled messages (text, intent), for training. */
+  async correctedExamples(): Promise<{ text: string; label: string }[]> {
+    const rows = await this.db
+      .selectFrom("feedback")
+      .select(["message", "correct_intent"])
+      .where("kind", "=", "wrong_intent")
+      .where("correct_intent", "is not", null)
+      .orderBy("id")
+      .execute();
+    return rows.map((row) => ({ text: row.message, label: row.correct_intent ?? "" }));
+  }
+
+  async countFeedback(): Promise<Record<"good_suggestion" | "wrong_intent", number>> {
+    const rows = await this.db
+      .selectFrom("feedback")
+      .select(["kind", sql<number>`cast(count(*) as integer)`.as("count")])
+      .groupBy("kind")
+      .execute();
+    const counts = { good_suggestion: 0, wrong_intent: 0 };
+    for (const row of rows) counts[row.kind] = row.count;
+    return counts;
+  }
+
   // ── API keys ─────────────────────────────────────────────────────────────────────────────────
 
   /** Creates an API key and returns it once; only its SHA-256 is stored. */

@@ -18,6 +18,7 @@ export const trainCommand = defineCommand({
     ["--unknown-label LABEL", "a label meaning 'none of these' (repeatable): calibrates the unknown threshold"],
     ["--seed N", "random seed (default 42): the same data and seed give the same model"],
     ["--epochs N", "passes over the data (default 4; 20 under 2,000 examples)"],
+    ["--with-feedback", "add agents' intent corrections kept by the service (TANDEM_DATA_DIR or DATABASE_URL)"],
     ["--json", "print the training summary as JSON"],
   ],
   options: {
@@ -29,6 +30,7 @@ export const trainCommand = defineCommand({
     "unknown-label": { type: "string", multiple: true },
     seed: { type: "string" },
     epochs: { type: "string" },
+    "with-feedback": { type: "boolean" },
     json: { type: "boolean" },
   },
   schema: z.object({
@@ -44,11 +46,27 @@ export const trainCommand = defineCommand({
     "unknown-label": z.array(z.string()).optional(),
     seed: numberFlag("seed", (n) => n.int()).optional(),
     epochs: numberFlag("epochs", (n) => n.int().min(1).max(100)).optional(),
+    "with-feedback": z.boolean().optional(),
     json: z.boolean().optional(),
     positionals: z.array(z.string()).max(0, "takes no positional arguments"),
   }),
-  run(input, { out }) {
+  async run(input, { out }) {
     const examples = readLabelledFile(input.data, { text: input.text, label: input.label, filter: input.where });
+    if (input["with-feedback"]) {
+      // loaded only here, so that training without feedback does not load the service
+      const [{ loadConfig }, { openConfiguredStore }] = await Promise.all([
+        import("../../server/config.js"),
+        import("../../server/service.js"),
+      ]);
+      const store = await openConfiguredStore(loadConfig());
+      try {
+        const corrections = await store.correctedExamples();
+        examples.push(...corrections);
+        out(`Added ${corrections.length} intent correction${corrections.length === 1 ? "" : "s"} from agents' feedback.`);
+      } finally {
+        await store.close();
+      }
+    }
     const started = performance.now();
     const model = trainIntentModel(examples, {
       file: input.data,

@@ -112,6 +112,7 @@ async function start(): Promise<void> {
   }
   const resize = () => void client.invoke("resize", { width: "100%", height: `${Math.min(document.body.scrollHeight + 8, 900)}px` });
   let current: Decision | undefined;
+  let lastText = "";
 
   const refresh = async () => {
     status("Asking Tandem…");
@@ -125,6 +126,7 @@ async function start(): Promise<void> {
         status("This ticket has no message from the customer yet.");
         return;
       }
+      lastText = text;
       const requester = ticket["ticket.requester"] as { name?: string; email?: string } | undefined;
       const setting = metadata.settings.backend_url;
       const backend = typeof setting === "string" ? setting.replace(/\/+$/, "") : "";
@@ -164,6 +166,63 @@ async function start(): Promise<void> {
   $("insert").addEventListener("click", () => {
     if (current?.suggestion) void client.invoke("ticket.editor.insert", current.suggestion.text);
   });
+
+  // feedback: kept by the service, and an intent correction becomes a training example for the next `tandem train`
+  const call = async <T>(path: string, type: string, body?: unknown): Promise<T> => {
+    const setting = (await client.metadata()).settings.backend_url;
+    const backend = typeof setting === "string" ? setting.replace(/\/+$/, "") : "";
+    return client.request<T>({
+      url: `${backend}${path}`,
+      type,
+      contentType: "application/json",
+      headers: { Authorization: "Bearer {{setting.api_key}}" },
+      secure: true,
+      cors: false,
+      ...(body === undefined ? {} : { data: JSON.stringify(body) }),
+    });
+  };
+  const thanks = (text: string) => {
+    const element = $("thanks");
+    element.textContent = text;
+    element.hidden = false;
+    resize();
+  };
+  const sendFeedback = async (kind: "good_suggestion" | "wrong_intent", correctIntent?: string) => {
+    if (!current || !lastText) return;
+    try {
+      const ticket = await client.get(["ticket.id"]);
+      await call("/api/feedback", "POST", {
+        kind,
+        message: lastText,
+        predictedIntent: current.triage.intent,
+        ...(correctIntent ? { correctIntent } : {}),
+        source: "zendesk",
+        ticketId: String(ticket["ticket.id"] as string | number),
+      });
+      thanks(
+        kind === "good_suggestion"
+          ? "Thanks: noted as a good suggestion."
+          : `Thanks: noted as ${correctIntent ?? ""}; the next training learns from it.`,
+      );
+    } catch {
+      thanks("Tandem could not save the feedback. Try again in a moment.");
+    }
+  };
+  const select = $("correct-intent") as HTMLSelectElement;
+  select.addEventListener("change", () => {
+    ($("wrong") as HTMLButtonElement).disabled = select.value === "";
+  });
+  $("good").addEventListener("click", () => void sendFeedback("good_suggestion"));
+  $("wrong").addEventListener("click", () => void sendFeedback("wrong_intent", select.value));
+  call<{ intents: string[] }>("/api/intents", "GET").then(
+    ({ intents }) =>
+      select.append(
+        ...intents.map((intent) =>
+          Object.assign(document.createElement("option"), { value: intent, textContent: intent.replace(/_/g, " ") }),
+        ),
+      ),
+    () => undefined,
+  );
   client.on("ticket.comments.changed", () => void refresh());
   client.on("ticket.requester.changed", () => void refresh());
   await refresh();

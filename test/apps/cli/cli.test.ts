@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { commands } from "../../../apps/cli/commands/index.js";
 import { runCli } from "../../../apps/cli/main.js";
+import { Store } from "../../../core/store/store.js";
 import { tinyExamples } from "../../fixtures/tiny-intents.js";
 
 const folder = mkdtempSync(join(tmpdir(), "tandem-cli-"));
@@ -52,6 +53,31 @@ describe("tandem command line", () => {
     expect(triage.code).toBe(0);
     expect(JSON.parse(triage.stdout)).toMatchObject({ intent: "refund" });
   });
+
+  it("trains with the intent corrections agents gave through the service", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "tandem-feedback-"));
+    const store = await Store.open({ dataDir: join(dataDir, "db") });
+    await store.saveFeedback({
+      kind: "wrong_intent",
+      message: "the login screen spins forever",
+      predictedIntent: "order_status",
+      correctIntent: "login",
+    });
+    await store.saveFeedback({ kind: "good_suggestion", message: "refund please", predictedIntent: "refund" });
+    await store.close();
+    const data = join(folder, "with-feedback.csv");
+    writeFileSync(data, csv(tinyExamples));
+    const previous = process.env.TANDEM_DATA_DIR;
+    process.env.TANDEM_DATA_DIR = dataDir;
+    try {
+      const train = await cli("train", "--data", data, "--out", join(folder, "with-feedback.tdm"), "--with-feedback");
+      expect(train.code).toBe(0);
+      expect(train.stdout).toMatch(/^Added 1 intent correction from agents' feedback\.\nTrained 3 intents on 31 examples/);
+    } finally {
+      if (previous === undefined) delete process.env.TANDEM_DATA_DIR;
+      else process.env.TANDEM_DATA_DIR = previous;
+    }
+  }, 30_000);
 
   it("triages with the starter model and prints every field", async () => {
     const result = await cli("triage", "I was charged twice for my card payment");

@@ -203,6 +203,30 @@ describe.each(storeBackends())("the service on the $name store", (backend) => {
     await running.store.markDead(id, "stop retrying in this test");
   });
 
+  it("lists the model's intents and keeps feedback, refusing a correction to an intent the model lacks", async () => {
+    const { intents } = (await (await call("/api/intents")).json()) as { intents: string[] };
+    expect(intents).toContain("order_status");
+    expect(intents).not.toContain("out_of_scope");
+    const missing = await call("/api/feedback", {
+      method: "POST",
+      json: { kind: "wrong_intent", message: "hi", predictedIntent: "order_status" },
+    });
+    expect(((await missing.json()) as { errors: { path: string; message: string }[] }).errors).toEqual([
+      { path: "correctIntent", message: "name the right intent" },
+    ]);
+    const unknown = await call("/api/feedback", {
+      method: "POST",
+      json: { kind: "wrong_intent", message: "hi", predictedIntent: "order_status", correctIntent: "astrology" },
+    });
+    expect(unknown.status).toBe(422);
+    const saved = await call("/api/feedback", {
+      method: "POST",
+      json: { kind: "wrong_intent", message: "where's my stuff", predictedIntent: "unknown", correctIntent: "order_status" },
+    });
+    expect(saved.status).toBe(201);
+    expect(await running.store.correctedExamples()).toEqual([{ text: "where's my stuff", label: "order_status" }]);
+  });
+
   it("exposes Prometheus metrics", async () => {
     const text = await (await fetch(`${running.url}/metrics`)).text();
     expect(text).toMatch(/^tandem_decisions_total\{route="automate",intent="order_status"\} 1$/m);

@@ -123,7 +123,7 @@ describe.skipIf((!chromiumPath && !browserRequired) || !existsSync(built))("Zend
     expect(calls).toContainEqual(["invoke", "ticket.editor.insert", suggestion]);
     expect(calls.some((call) => call[0] === "invoke" && call[1] === "resize")).toBe(true);
     expect(calls).toContainEqual(["on", "ticket.comments.changed"]);
-    const request = calls.find((call) => call[0] === "request")?.[1] as {
+    const request = calls.find((call) => call[0] === "request" && (call[1] as { url: string }).url.endsWith("/api/decide"))?.[1] as {
       headers: Record<string, string>;
       secure: boolean;
       url: string;
@@ -143,6 +143,25 @@ describe.skipIf((!chromiumPath && !browserRequired) || !existsSync(built))("Zend
     expect(statSync(file).size).toBeGreaterThan(5_000);
   }, 60_000);
 
+  it("keeps agents' feedback: a good suggestion, and a wrong intent corrected from the model's list", async () => {
+    const page = await openSidebar({
+      ...ticket,
+      "ticket.comments": [{ value: "my card got declined at checkout", public: true, author: { role: "end-user" } }],
+    });
+    await page.locator("#decision").waitFor({ state: "visible" });
+    await expect.poll(() => page.locator("#correct-intent option").count()).toBeGreaterThan(20);
+    await page.locator("#good").click();
+    await expect.poll(() => page.locator("#thanks").textContent()).toBe("Thanks: noted as a good suggestion.");
+    expect(await page.locator("#wrong").isDisabled()).toBe(true);
+    await page.locator("#correct-intent").selectOption("billing_dispute");
+    await page.locator("#wrong").click();
+    await expect
+      .poll(() => page.locator("#thanks").textContent())
+      .toBe("Thanks: noted as billing_dispute; the next training learns from it.");
+    expect(await running.store.countFeedback()).toEqual({ good_suggestion: 1, wrong_intent: 1 });
+    expect(await running.store.correctedExamples()).toEqual([{ text: "my card got declined at checkout", label: "billing_dispute" }]);
+  }, 60_000);
+
   it("refreshes when the ticket's comments change", async () => {
     const page = await openSidebar({
       ...ticket,
@@ -154,8 +173,9 @@ describe.skipIf((!chromiumPath && !browserRequired) || !existsSync(built))("Zend
     await expect
       .poll(
         async () =>
-          (await page.evaluate(() => (globalThis as unknown as { zafCalls: unknown[][] }).zafCalls)).filter((call) => call[0] === "request")
-            .length,
+          (await page.evaluate(() => (globalThis as unknown as { zafCalls: unknown[][] }).zafCalls)).filter(
+            (call) => call[0] === "request" && (call[1] as { url: string }).url.endsWith("/api/decide"),
+          ).length,
       )
       .toBe(2);
   }, 60_000);

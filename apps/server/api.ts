@@ -187,6 +187,36 @@ export function apiRouter(deps: ApiDependencies): Router {
     response.json({ status: "queued", id: actionId });
   });
 
+  router.post("/escalations", async (request, response) => {
+    const body = parseBody(
+      z.strictObject({
+        source: z
+          .string()
+          .regex(/^[a-z][a-z0-9_-]*$/)
+          .max(50)
+          .default("api"),
+        conversationId: z.coerce.string().min(1).max(200),
+        message,
+        messageId: z.string().min(1).max(200).optional(),
+        subject: z.string().max(500).optional(),
+        ticketUrl: z.url().optional(),
+        customer: customer.optional(),
+      }),
+      request.body,
+    );
+    const { escalation, created } = await deps.service.escalate({
+      source: body.source,
+      conversationId: body.conversationId,
+      text: body.message,
+      messageId: body.messageId,
+      subject: body.subject,
+      ticketUrl: body.ticketUrl,
+      customer: body.customer,
+    });
+    deps.wakeOutbox();
+    response.status(created ? 201 : 200).json({ escalation, created });
+  });
+
   router.get("/intents", (_request, response) => {
     response.json({ intents: [...decider.resources.model.labels].sort() });
   });

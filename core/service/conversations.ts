@@ -112,6 +112,40 @@ export class ConversationService {
     return handled;
   }
 
+  /**
+   * An agent asks for a person on this conversation (the sidebar's "Escalate to Slack"): the message is handled as
+   * usual, and if that did not already open an escalation, one is opened on the latest decision, routed as the
+   * decision says, and the listeners (Slack) are told.
+   */
+  async escalate(input: CustomerMessage): Promise<{ escalation: Escalation; created: boolean }> {
+    // the sidebar sends the customer's last message; when the webhook stored it already, it is not stored again
+    const known = await this.store.findConversation(input.source, input.conversationId);
+    const last = known
+      ? (await this.store.recentMessages(known.id, 10)).filter((message) => message.role === "customer").at(-1)
+      : undefined;
+    const handled = last && last.text.trim() === input.text.trim() ? undefined : await this.handle(input);
+    if (handled?.escalation) return { escalation: handled.escalation, created: handled.escalationCreated };
+    const conversation = handled?.conversation ?? (await this.store.findConversation(input.source, input.conversationId));
+    if (!conversation) throw new Error("the conversation was not stored");
+    const active = await this.store.activeEscalation(conversation.id);
+    if (active) return { escalation: active, created: false };
+    const decisionRow = handled?.decisionRow ?? (await this.store.latestDecision(conversation.id));
+    if (!decisionRow) throw new Error("the conversation has no decision");
+    const decision = decisionRow.body as Decision;
+    const opened = await this.store.openEscalation({
+      conversationId: conversation.id,
+      decisionId: decisionRow.id,
+      route: "human",
+      team: decision.assignment.team,
+      channel: decision.assignment.channel,
+      score: decision.escalation.score,
+      intent: decision.triage.intent,
+    });
+    const result = { conversation, decision, decisionRow, escalation: opened.escalation, escalationCreated: opened.created };
+    for (const listener of this.listeners) await listener(result);
+    return { escalation: opened.escalation, created: opened.created };
+  }
+
   private async customerInfo(id: string) {
     return this.store.getCustomer(id);
   }

@@ -208,6 +208,36 @@ async function start(): Promise<void> {
       thanks("Tandem could not save the feedback. Try again in a moment.");
     }
   };
+  $("escalate").addEventListener("click", () => {
+    void (async () => {
+      const note = $("escalated");
+      note.hidden = false;
+      try {
+        const ticket = await client.get(["ticket.id", "ticket.subject", "ticket.requester"]);
+        const requester = ticket["ticket.requester"] as { id?: number; name?: string; email?: string } | undefined;
+        const { escalation, created } = await call<{ escalation: { channel: string }; created: boolean }>("/api/escalations", "POST", {
+          source: "zendesk",
+          conversationId: String(ticket["ticket.id"] as string | number),
+          message: lastText,
+          subject: ticket["ticket.subject"],
+          ...(requester?.id
+            ? {
+                customer: {
+                  id: `zendesk:user:${requester.id}`,
+                  ...(requester.name ? { name: requester.name } : {}),
+                  ...(requester.email ? { email: requester.email } : {}),
+                },
+              }
+            : {}),
+        });
+        note.textContent = created ? `Sent to ${escalation.channel} with the handoff.` : `Already escalated in ${escalation.channel}.`;
+      } catch {
+        note.textContent = "Tandem could not escalate this ticket. Try again in a moment.";
+      }
+      resize();
+    })();
+  });
+
   const select = $("correct-intent") as HTMLSelectElement;
   select.addEventListener("change", () => {
     ($("wrong") as HTMLButtonElement).disabled = select.value === "";

@@ -162,6 +162,27 @@ describe.skipIf((!chromiumPath && !browserRequired) || !existsSync(built))("Zend
     expect(await running.store.correctedExamples()).toEqual([{ text: "my card got declined at checkout", label: "billing_dispute" }]);
   }, 60_000);
 
+  it("escalates the ticket to Slack's channel from the sidebar, once", async () => {
+    const page = await openSidebar({
+      ...ticket,
+      "ticket.id": 77,
+      "ticket.requester": { id: 5150, name: "Grace Hopper", email: "grace@example.com" },
+      "ticket.comments": [{ value: "where is my order 12345?", public: true, author: { role: "end-user" } }],
+    });
+    await page.locator("#decision").waitFor({ state: "visible" });
+    expect(await page.locator("#route").textContent()).toBe("automate");
+    await page.locator("#escalate").click();
+    await expect.poll(() => page.locator("#escalated").textContent()).toBe("Sent to #support-escalations with the handoff.");
+    await page.locator("#escalate").click();
+    await expect.poll(() => page.locator("#escalated").textContent()).toBe("Already escalated in #support-escalations.");
+    const conversation = await running.store.findConversation("zendesk", "77");
+    const escalation = await running.store.activeEscalation(conversation?.id ?? 0);
+    expect(escalation).toMatchObject({ route: "human", state: "open", intent: "order_status" });
+    expect((await running.store.recentMessages(conversation?.id ?? 0)).map((message) => message.text)).toEqual([
+      "where is my order 12345?",
+    ]);
+  }, 60_000);
+
   it("refreshes when the ticket's comments change", async () => {
     const page = await openSidebar({
       ...ticket,

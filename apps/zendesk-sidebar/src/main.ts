@@ -217,7 +217,7 @@ async function start(): Promise<void> {
         const requester = ticket["ticket.requester"] as { id?: number; name?: string; email?: string } | undefined;
         const { escalation, created } = await call<{ escalation: { channel: string }; created: boolean }>("/api/escalations", "POST", {
           source: "zendesk",
-          conversationId: String(ticket["ticket.id"] as string | number),
+          conversationId: String(ticket["ticket.id"]),
           message: lastText,
           subject: ticket["ticket.subject"],
           ...(requester?.id

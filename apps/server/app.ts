@@ -96,7 +96,7 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use(
     "/api",
-    apiKeyAuth(store),
+    apiKeyAuth(store, { appJwtSecret: config.ZENDESK_APP_JWT_SECRET }),
     perKeyRateLimit(config.TANDEM_RATE_LIMIT),
     express.json({ limit: config.TANDEM_BODY_LIMIT_KB * 1024, strict: true }),
     (request, _response, next) => {

@@ -2,6 +2,7 @@
 // per key.
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { rateLimit } from "express-rate-limit";
+import { jwtVerify } from "jose";
 import type { Store } from "../../core/store/store.js";
 import { problem, sendProblem } from "./problem.js";
 
@@ -16,7 +17,22 @@ const KEY_SHAPE = /^tdm_[0-9a-f]{12}_[A-Za-z0-9_-]{32}$/;
 /** A verified key is trusted this long before the store is asked again (so a revocation takes effect within it). */
 const CACHE_MS = 30_000;
 
-export function apiKeyAuth(store: Store): RequestHandler {
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/**
+ * A JWT Zendesk's proxy signs for the sidebar app (HS256 with the app's shared secret setting): an alternative to the
+ * API key for apps installed with a JWT secret. Checked for signature, algorithm and expiry.
+ */
+export async function verifyAppJwt(token: string, secret: string): Promise<boolean> {
+  try {
+    await jwtVerify(token, new TextEncoder().encode(secret), { algorithms: ["HS256"], requiredClaims: ["exp"] });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function apiKeyAuth(store: Store, options: { appJwtSecret?: string | undefined } = {}): RequestHandler {
   const verified = new Map<string, { id: string; until: number }>();
   return (request: Request, response: Response, next: NextFunction) => {
     const header = request.get("authorization");
@@ -28,6 +44,24 @@ export function apiKeyAuth(store: Store): RequestHandler {
         problem(401, "an API key is required: send Authorization: Bearer <key> (create one with tandem keys create)", [], {
           "WWW-Authenticate": 'Bearer realm="tandem"',
         }),
+      );
+      return;
+    }
+    if (options.appJwtSecret && JWT_SHAPE.test(key)) {
+      verifyAppJwt(key, options.appJwtSecret).then(
+        (valid) => {
+          if (!valid) {
+            sendProblem(
+              response,
+              request,
+              problem(401, "the app's token is not valid or has expired", [], { "WWW-Authenticate": 'Bearer error="invalid_token"' }),
+            );
+            return;
+          }
+          request.apiKeyId = "zendesk-app";
+          next();
+        },
+        (error: unknown) => next(error),
       );
       return;
     }

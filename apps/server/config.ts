@@ -90,6 +90,8 @@ export const configSchema = z.object({
   ZENDESK_FIELD_INTENT: optionalText.pipe(z.string().regex(/^\d+$/, "must be a custom field's id (digits)").transform(Number).optional()),
   ZENDESK_FIELD_SCORE: optionalText.pipe(z.string().regex(/^\d+$/, "must be a custom field's id (digits)").transform(Number).optional()),
   ZENDESK_FIELD_ROUTE: optionalText.pipe(z.string().regex(/^\d+$/, "must be a custom field's id (digits)").transform(Number).optional()),
+  /** The sidebar app's shared secret, when its requests carry a Zendesk-signed JWT instead of an API key (16+ characters). */
+  ZENDESK_APP_JWT_SECRET: optionalText.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   /** on: answer publicly on the automate route (signed as the automation, with the line on reaching a person). */
   ZENDESK_AUTO_REPLY: z
     .enum(["on", "off"], { error: "must be on or off" })

@@ -3,12 +3,13 @@ import { z } from "zod";
 import { readLabelledFile } from "../../../core/triage/labelled-data.js";
 import { saveModel } from "../../../core/triage/model-file.js";
 import { trainIntentModel } from "../../../core/triage/train-intent-model.js";
-import { defineCommand, numberFlag } from "../command.js";
+import { defineCommand, numberFlag, UsageError } from "../command.js";
 
 export const trainCommand = defineCommand({
   name: "train",
   summary: "train an intent model from labelled messages (CSV or JSONL)",
-  usage: "tandem train --data FILE [--text COLUMN] [--label COLUMN] --out MODEL",
+  usage:
+    "tandem train --data FILE [--text COLUMN] [--label COLUMN] --out MODEL | tandem train --from zendesk --label-field ID|--label-tag-prefix P --out MODEL",
   flags: [
     ["--data FILE", "labelled messages: .csv with a header, or .jsonl"],
     ["--text COLUMN", "column or field with the message (default: text, message, utterance, …)"],
@@ -18,6 +19,10 @@ export const trainCommand = defineCommand({
     ["--unknown-label LABEL", "a label meaning 'none of these' (repeatable): calibrates the unknown threshold"],
     ["--seed N", "random seed (default 42): the same data and seed give the same model"],
     ["--epochs N", "passes over the data (default 4; 20 under 2,000 examples)"],
+    ["--from zendesk", "train from solved Zendesk tickets (ZENDESK_SUBDOMAIN and API credentials) instead of --data"],
+    ["--label-field ID", "with --from zendesk: the custom field holding each ticket's category"],
+    ["--label-tag-prefix P", "with --from zendesk: or the tag prefix marking it (category_billing → billing)"],
+    ["--since DATE", "with --from zendesk: tickets updated since this date (default: a year ago)"],
     ["--with-feedback", "add agents' intent corrections kept by the service (TANDEM_DATA_DIR or DATABASE_URL)"],
     ["--json", "print the training summary as JSON"],
   ],
@@ -30,28 +35,47 @@ export const trainCommand = defineCommand({
     "unknown-label": { type: "string", multiple: true },
     seed: { type: "string" },
     epochs: { type: "string" },
+    from: { type: "string" },
+    "label-field": { type: "string" },
+    "label-tag-prefix": { type: "string" },
+    since: { type: "string" },
     "with-feedback": { type: "boolean" },
     json: { type: "boolean" },
   },
-  schema: z.object({
-    data: z.string({ error: "is required" }).min(1),
-    text: z.string().optional(),
-    label: z.string().optional(),
-    out: z.string({ error: "is required" }).min(1),
-    where: z
-      .string()
-      .regex(/^[^=]+=.*$/, "must look like COLUMN=VALUE")
-      .transform((value) => ({ column: value.slice(0, value.indexOf("=")), value: value.slice(value.indexOf("=") + 1) }))
-      .optional(),
-    "unknown-label": z.array(z.string()).optional(),
-    seed: numberFlag("seed", (n) => n.int()).optional(),
-    epochs: numberFlag("epochs", (n) => n.int().min(1).max(100)).optional(),
-    "with-feedback": z.boolean().optional(),
-    json: z.boolean().optional(),
-    positionals: z.array(z.string()).max(0, "takes no positional arguments"),
-  }),
+  schema: z
+    .object({
+      data: z.string().min(1).optional(),
+      from: z.literal("zendesk", { error: 'the only source is "zendesk"' }).optional(),
+      "label-field": numberFlag("label-field", (n) => n.int().positive()).optional(),
+      "label-tag-prefix": z.string().min(1).optional(),
+      since: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date like 2026-01-01")
+        .transform((value) => new Date(`${value}T00:00:00Z`))
+        .optional(),
+      text: z.string().optional(),
+      label: z.string().optional(),
+      out: z.string({ error: "is required" }).min(1),
+      where: z
+        .string()
+        .regex(/^[^=]+=.*$/, "must look like COLUMN=VALUE")
+        .transform((value) => ({ column: value.slice(0, value.indexOf("=")), value: value.slice(value.indexOf("=") + 1) }))
+        .optional(),
+      "unknown-label": z.array(z.string()).optional(),
+      seed: numberFlag("seed", (n) => n.int()).optional(),
+      epochs: numberFlag("epochs", (n) => n.int().min(1).max(100)).optional(),
+      "with-feedback": z.boolean().optional(),
+      json: z.boolean().optional(),
+      positionals: z.array(z.string()).max(0, "takes no positional arguments"),
+    })
+    .refine((input) => (input.data === undefined) !== (input.from === undefined), {
+      message: "give --data FILE or --from zendesk (one of them)",
+      path: ["data"],
+    }),
   async run(input, { out }) {
-    const examples = readLabelledFile(input.data, { text: input.text, label: input.label, filter: input.where });
+    const examples = input.data
+      ? readLabelledFile(input.data, { text: input.text, label: input.label, filter: input.where })
+      : await fromZendesk(input, out);
     if (input["with-feedback"]) {
       // loaded only here, so that training without feedback does not load the service
       const [{ loadConfig }, { openConfiguredStore }] = await Promise.all([
@@ -69,11 +93,11 @@ export const trainCommand = defineCommand({
     }
     const started = performance.now();
     const model = trainIntentModel(examples, {
-      file: input.data,
+      file: input.data ?? "zendesk",
       seed: input.seed,
       epochs: input.epochs,
       outOfScopeLabels: input["unknown-label"],
-      source: input.data.split(/[\\/]/).pop() ?? input.data,
+      source: input.data ? (input.data.split(/[\\/]/).pop() ?? input.data) : "zendesk",
     });
     const seconds = (performance.now() - started) / 1000;
     saveModel(model, input.out);
@@ -103,3 +127,42 @@ export const trainCommand = defineCommand({
     );
   },
 });
+
+async function fromZendesk(
+  input: { "label-field"?: number | undefined; "label-tag-prefix"?: string | undefined; since?: Date | undefined },
+  out: (text: string) => void,
+) {
+  const { exportLabelledTickets } = await import("../../../connectors/zendesk/export.js");
+  // only what the export needs (the service's other Zendesk settings are not required to train)
+  const env = z
+    .object({
+      ZENDESK_SUBDOMAIN: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "must be the subdomain alone, e.g. acme for acme.zendesk.com"),
+      ZENDESK_EMAIL: z.email().optional(),
+      ZENDESK_API_TOKEN: z.string().min(1).optional(),
+      ZENDESK_OAUTH_TOKEN: z.string().min(1).optional(),
+    })
+    .refine((value) => value.ZENDESK_OAUTH_TOKEN || (value.ZENDESK_EMAIL && value.ZENDESK_API_TOKEN), {
+      message: "is needed with ZENDESK_API_TOKEN (or set ZENDESK_OAUTH_TOKEN)",
+      path: ["ZENDESK_EMAIL"],
+    })
+    .safeParse(Object.fromEntries(Object.entries(process.env).filter(([name, value]) => name.startsWith("ZENDESK_") && value !== "")));
+  if (!env.success) {
+    const issue = env.error.issues[0];
+    throw new UsageError(`--from zendesk: ${String(issue.path[0] ?? "ZENDESK_SUBDOMAIN")}: ${issue.message}`);
+  }
+  const config = env.data;
+  const examples = await exportLabelledTickets(
+    {
+      subdomain: config.ZENDESK_SUBDOMAIN,
+      email: config.ZENDESK_EMAIL,
+      apiToken: config.ZENDESK_API_TOKEN,
+      oauthToken: config.ZENDESK_OAUTH_TOKEN,
+      labelField: input["label-field"],
+      labelTagPrefix: input["label-tag-prefix"],
+      since: input.since,
+    },
+    (line) => out(line),
+  );
+  out(`Read ${examples.length} solved tickets with a label from Zendesk.`);
+  return examples;
+}

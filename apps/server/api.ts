@@ -4,7 +4,7 @@ import { Router } from "express";
 import { z } from "zod";
 import { decideContextSchema, type Decider } from "../../core/decide/decide.js";
 import { renderHandoffMarkdown, renderHandoffText } from "../../core/decide/handoff.js";
-import type { ConversationService } from "../../core/service/conversations.js";
+import type { ConversationService, Improver } from "../../core/service/conversations.js";
 import { computeMetrics } from "../../core/service/metrics.js";
 import type { Store } from "../../core/store/store.js";
 import { MAX_MESSAGE_CHARS, triage } from "../../core/triage/triage.js";
@@ -57,15 +57,22 @@ export interface ApiDependencies {
   wakeEvents: () => void;
   wakeOutbox: () => void;
   onDecision?: (route: string, intent: string) => void;
+  /** Rewrites a decision's suggestion with a language model when one is configured. */
+  improve?: Improver | undefined;
 }
 
 export function apiRouter(deps: ApiDependencies): Router {
   const { store, decider } = deps;
   const router = Router();
 
-  router.post("/decide", (request, response) => {
-    const body = parseBody(decideBody, request.body);
+  const decideAndImprove = async (body: z.output<typeof decideBody>) => {
     const decision = decider.decide(body.message, body.context ?? {});
+    return deps.improve ? deps.improve(decision, body.message, body.context?.customer?.name) : decision;
+  };
+
+  router.post("/decide", async (request, response) => {
+    const body = parseBody(decideBody, request.body);
+    const decision = await decideAndImprove(body);
     deps.onDecision?.(decision.route, decision.triage.intent);
     response.json(decision);
   });
@@ -75,9 +82,9 @@ export function apiRouter(deps: ApiDependencies): Router {
     response.json(triage(body.message, { model: decider.resources.model, ...(body.tier ? { tier: body.tier } : {}) }));
   });
 
-  router.post("/suggest", (request, response) => {
+  router.post("/suggest", async (request, response) => {
     const body = parseBody(decideBody, request.body);
-    const decision = decider.decide(body.message, body.context ?? {});
+    const decision = await decideAndImprove(body);
     response.json({ route: decision.route, suggestion: decision.suggestion ?? null });
   });
 

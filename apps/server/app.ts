@@ -7,7 +7,7 @@ import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
 import type { Decider } from "../../core/decide/decide.js";
-import type { ConversationService } from "../../core/service/conversations.js";
+import type { ConversationService, Improver } from "../../core/service/conversations.js";
 import type { Store } from "../../core/store/store.js";
 import { apiRouter } from "./api.js";
 import { apiKeyAuth, perKeyRateLimit } from "./auth.js";
@@ -29,6 +29,7 @@ export interface AppDependencies {
   isReady: () => boolean;
   wakeEvents: () => void;
   wakeOutbox: () => void;
+  improve?: Improver | undefined;
   /** Routers mounted before the JSON body parser (Slack and webhooks verify signatures on the raw body). */
   rawRoutes?: { path: string; handler: RequestHandler }[];
 }
@@ -111,6 +112,7 @@ export function createApp(deps: AppDependencies): Express {
       wakeEvents: deps.wakeEvents,
       wakeOutbox: deps.wakeOutbox,
       onDecision: (route, intent) => metrics.decisions.inc({ route, intent }),
+      improve: deps.improve,
     }),
   );
 

@@ -97,6 +97,15 @@ export const configSchema = z.object({
     .enum(["on", "off"], { error: "must be on or off" })
     .default("off")
     .transform((value) => value === "on"),
+  /** OpenAI (or an OpenAI-compatible server): better drafts when a key is given; the local path otherwise and on any failure. */
+  OPENAI_API_KEY: optionalText,
+  OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini"),
+  OPENAI_BASE_URL: optionalText.pipe(z.url("must be a URL like https://api.openai.com/v1").optional()),
+  /** The time a draft may take before the local suggestion is used (milliseconds). */
+  OPENAI_BUDGET_MS: whole(100, 60_000).default(4_000),
+  /** Prices per million tokens, for the cost shown on the dashboard. */
+  OPENAI_PRICE_INPUT: z.coerce.number({ error: "must be a number" }).min(0).default(0),
+  OPENAI_PRICE_OUTPUT: z.coerce.number({ error: "must be a number" }).min(0).default(0),
   /** Slack's Web API address, for a proxy; https://slack.com/api/ when empty. */
   SLACK_API_URL: optionalText.pipe(z.url("must be a URL like https://slack.com/api/").optional()),
 });

@@ -9,7 +9,10 @@ import { Decider, starterDecider } from "../../core/decide/decide.js";
 import { loadKnowledgeBase } from "../../core/decide/knowledge-base.js";
 import { loadMacros } from "../../core/decide/macros.js";
 import { defaultPolicy, loadPolicy } from "../../core/decide/policy.js";
-import { ConversationService } from "../../core/service/conversations.js";
+import { ConversationService, type Improver } from "../../core/service/conversations.js";
+import { AssistedDrafter } from "../../core/providers/assisted.js";
+import { improveSuggestion } from "../../core/providers/improve.js";
+import { OpenAIProvider } from "../../core/providers/openai-provider.js";
 import { EventWorker, type EventHandler } from "../../core/store/event-worker.js";
 import { type Deliverer, OutboxWorker, webhookDeliverer } from "../../core/store/outbox-worker.js";
 import { Store } from "../../core/store/store.js";
@@ -177,6 +180,48 @@ export async function startService(config: ServiceConfig, options: ServiceOption
       if ((await enqueueForDecision(store, handled, decider.resources.policy)) > 0) outbox.wake();
     });
 
+  // OpenAI, when a key is given: drafts rewritten by the model, checked, and used only when grounded
+  let improve: Improver | undefined;
+  if (config.OPENAI_API_KEY) {
+    const drafter = new AssistedDrafter(
+      new OpenAIProvider({
+        apiKey: config.OPENAI_API_KEY,
+        model: config.OPENAI_MODEL,
+        baseURL: config.OPENAI_BASE_URL,
+        pricePerMillion: { input: config.OPENAI_PRICE_INPUT, output: config.OPENAI_PRICE_OUTPUT },
+      }),
+      {
+        budgetMs: config.OPENAI_BUDGET_MS,
+        onOutcome: (outcome) => {
+          // tokens, cost and outcome only: never the text
+          if (outcome.fallback)
+            logger.warn({ provider: outcome.provider, fallback: outcome.fallback, ms: Math.round(outcome.ms) }, "model draft not used");
+          store
+            .recordProviderCall({
+              provider: outcome.provider,
+              operation: outcome.operation,
+              outcome: outcome.fallback ?? "ok",
+              promptTokens: outcome.usage?.promptTokens ?? 0,
+              completionTokens: outcome.usage?.completionTokens ?? 0,
+              cost: outcome.usage?.cost ?? 0,
+              ms: outcome.ms,
+            })
+            .catch((error: unknown) => logger.error({ err: error }, "cannot record a model call"));
+        },
+      },
+    );
+    improve = async (decision, message, customerName) =>
+      (
+        await improveSuggestion(decision, message, {
+          kb: decider.resources.kb,
+          drafter,
+          humanContact: decider.resources.policy.humanContact,
+          customerName,
+        })
+      ).decision;
+    service.useImprover(improve);
+  }
+
   let ready = false;
   const metrics = createMetricsRegistry(store);
   const app = createApp({
@@ -189,6 +234,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
     isReady: () => ready,
     wakeEvents: () => events.wake(),
     wakeOutbox: () => outbox.wake(),
+    improve,
     rawRoutes: [
       ...(slack?.router ? [{ path: "/", handler: slack.router }] : []),
       ...(zendeskRouter ? [{ path: "/", handler: zendeskRouter }] : []),

@@ -16,7 +16,8 @@ export interface SuggestionSource {
 }
 
 export interface Suggestion {
-  kind: "macro" | "knowledge_base";
+  /** model: rewritten by a language model from the local suggestion and passages, and checked (core/providers). */
+  kind: "macro" | "knowledge_base" | "model";
   /** The macro's id, for macro suggestions. */
   macroId?: string;
   text: string;

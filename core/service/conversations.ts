@@ -30,6 +30,7 @@ export interface HandledMessage {
 }
 
 export type MessageListener = (handled: HandledMessage) => Promise<void>;
+export type Improver = (decision: Decision, message: string, customerName: string | undefined) => Promise<Decision>;
 
 export class ConversationService {
   private readonly listeners: MessageListener[] = [];
@@ -38,6 +39,13 @@ export class ConversationService {
     readonly store: Store,
     readonly decider: Decider,
   ) {}
+
+  private improver: Improver | undefined;
+
+  /** A step that may rewrite a decision's suggestion (a language model), awaited before the decision is stored. */
+  useImprover(improver: Improver): void {
+    this.improver = improver;
+  }
 
   /** Called with every new decision (after it is stored), e.g. to enqueue a Slack post. */
   onDecision(listener: MessageListener): void {
@@ -83,8 +91,9 @@ export class ConversationService {
       },
     };
     const started = performance.now();
-    const decision = this.decider.decide(input.text, context);
+    let decision = this.decider.decide(input.text, context);
     const durationMs = performance.now() - started;
+    if (this.improver) decision = await this.improver(decision, input.text, customer?.name ?? undefined);
     const decisionRow = await store.saveDecision({
       decision,
       conversationId: conversation.id,

@@ -28,6 +28,8 @@ export interface ServiceMetrics {
   byChannel: { channel: string; count: number; automated: number }[];
   byDay: { day: string; decisions: number; automate: number; assist: number; human: number; urgent: number }[];
   openEscalations: number;
+  /** Language-model drafts: calls, how many were used, fallbacks by reason, tokens and cost. */
+  model: Awaited<ReturnType<Store["providerUsage"]>>;
   /** What people did on escalations (claim, reply, snooze, reassign, resolve), from Slack, the dashboard or the API. */
   actions: Record<string, number>;
   /** Milliseconds per decision in the core. */
@@ -143,6 +145,7 @@ export async function computeMetrics(store: Store, options: { from: Date; to: Da
     .executeTakeFirstOrThrow();
 
   const actions = await store.countEscalationActions(from, to);
+  const model = await store.providerUsage(from, to);
 
   const round3 = (value: number | null) => (value === null ? null : Math.round(value * 1000) / 1000);
   return {
@@ -162,6 +165,7 @@ export async function computeMetrics(store: Store, options: { from: Date; to: Da
     byDay,
     openEscalations: open.count,
     actions,
+    model,
     decideMs: { median: round3(quantile(times, 0.5)), p99: round3(quantile(times, 0.99)) },
   };
 }

@@ -199,6 +199,23 @@ function migrations(kind: StoreKind): Record<string, Migration> {
           .execute();
       },
     },
+    "2026-11-23-05-provider-calls": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("provider_calls")
+          .addColumn("id", "integer", t.id)
+          .addColumn("provider", "text", (column) => column.notNull())
+          .addColumn("operation", "text", (column) => column.notNull())
+          // ok, or why the local draft was used instead (timeout, rate_limited, ungrounded, …)
+          .addColumn("outcome", "text", (column) => column.notNull())
+          .addColumn("prompt_tokens", "integer", (column) => column.notNull())
+          .addColumn("completion_tokens", "integer", (column) => column.notNull())
+          .addColumn("cost", "double precision", (column) => column.notNull())
+          .addColumn("ms", "double precision", (column) => column.notNull())
+          .addColumn("at", t.timestamp, (column) => column.notNull())
+          .execute();
+      },
+    },
   };
 }
 

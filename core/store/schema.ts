@@ -164,6 +164,18 @@ export interface FeedbackTable {
   at: Timestamp;
 }
 
+export interface ProviderCallsTable {
+  id: Generated<number>;
+  provider: string;
+  operation: string;
+  outcome: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost: number;
+  ms: number;
+  at: Timestamp;
+}
+
 export interface Database {
   customers: CustomersTable;
   conversations: ConversationsTable;
@@ -176,6 +188,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   slack_installations: SlackInstallationsTable;
   feedback: FeedbackTable;
+  provider_calls: ProviderCallsTable;
 }
 
 export type Conversation = Selectable<ConversationsTable>;

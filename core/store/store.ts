@@ -738,6 +738,59 @@ export class Store {
     return counts;
   }
 
+  // ── language-model calls (no content: tokens, cost, outcome) ──────────────────────────────────
+
+  async recordProviderCall(call: {
+    provider: string;
+    operation: string;
+    outcome: string;
+    promptTokens: number;
+    completionTokens: number;
+    cost: number;
+    ms: number;
+  }): Promise<void> {
+    await this.db
+      .insertInto("provider_calls")
+      .values({
+        provider: call.provider,
+        operation: call.operation,
+        outcome: call.outcome,
+        prompt_tokens: call.promptTokens,
+        completion_tokens: call.completionTokens,
+        cost: call.cost,
+        ms: call.ms,
+        at: new Date(),
+      })
+      .execute();
+  }
+
+  async providerUsage(from: Date, to: Date) {
+    const rows = await this.db
+      .selectFrom("provider_calls")
+      .select([
+        "outcome",
+        sql<number>`cast(count(*) as integer)`.as("calls"),
+        sql<number>`cast(coalesce(sum(prompt_tokens), 0) as integer)`.as("promptTokens"),
+        sql<number>`cast(coalesce(sum(completion_tokens), 0) as integer)`.as("completionTokens"),
+        sql<number>`coalesce(sum(cost), 0)`.as("cost"),
+      ])
+      .where("at", ">=", from)
+      .where("at", "<", to)
+      .groupBy("outcome")
+      .execute();
+    const total = { calls: 0, used: 0, fallbacks: {} as Record<string, number>, promptTokens: 0, completionTokens: 0, cost: 0 };
+    for (const row of rows) {
+      total.calls += row.calls;
+      total.promptTokens += row.promptTokens;
+      total.completionTokens += row.completionTokens;
+      total.cost += Number(row.cost);
+      if (row.outcome === "ok") total.used += row.calls;
+      else total.fallbacks[row.outcome] = row.calls;
+    }
+    total.cost = Math.round(total.cost * 1_000_000) / 1_000_000;
+    return total;
+  }
+
   // ── API keys ─────────────────────────────────────────────────────────────────────────────────
 
   /** Creates an API key and returns it once; only its SHA-256 is stored. */

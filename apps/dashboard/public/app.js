@@ -156,6 +156,13 @@ async function loadMetrics() {
     card("median time to claim", duration(metrics.timeToClaim.median)),
     card("median time to resolution", duration(metrics.timeToResolution.median)),
     card("open escalations", String(metrics.openEscalations)),
+    card("model drafts used", metrics.model.calls === 0 ? "–" : `${metrics.model.used} of ${metrics.model.calls}`),
+    card(
+      "model tokens · cost",
+      metrics.model.calls === 0
+        ? "–"
+        : `${(metrics.model.promptTokens + metrics.model.completionTokens).toLocaleString()} · ${metrics.model.cost.toFixed(4)}`,
+    ),
   );
   const colours = { automate: "#038153", assist: "#ad5918", human: "#cc3340", urgent: "#6a0d16" };
   drawChart("by-day", {

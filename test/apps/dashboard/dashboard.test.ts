@@ -68,7 +68,7 @@ describe.skipIf(!chromiumPath && !browserRequired)("dashboard in Chromium", () =
 
     // charts are drawn by Chart.js from the served copy
     expect(await page.evaluate(() => typeof (globalThis as { Chart?: unknown }).Chart)).toBe("function");
-    expect(await page.locator("#cards .card").count()).toBe(9);
+    expect(await page.locator("#cards .card").count()).toBe(11);
 
     const file = screenshotPath("dashboard.png");
     await page.screenshot({ path: file, fullPage: true });

@@ -11,7 +11,7 @@ import { loadMacros } from "../../core/decide/macros.js";
 import { defaultPolicy, loadPolicy } from "../../core/decide/policy.js";
 import { ConversationService, type Improver } from "../../core/service/conversations.js";
 import { AssistedDrafter } from "../../core/providers/assisted.js";
-import { improveSuggestion } from "../../core/providers/improve.js";
+import { improveDecision } from "../../core/providers/improve.js";
 import { OpenAIProvider } from "../../core/providers/openai-provider.js";
 import { EventWorker, type EventHandler } from "../../core/store/event-worker.js";
 import { type Deliverer, OutboxWorker, webhookDeliverer } from "../../core/store/outbox-worker.js";
@@ -210,15 +210,15 @@ export async function startService(config: ServiceConfig, options: ServiceOption
         },
       },
     );
-    improve = async (decision, message, customerName) =>
-      (
-        await improveSuggestion(decision, message, {
-          kb: decider.resources.kb,
-          drafter,
-          humanContact: decider.resources.policy.humanContact,
-          customerName,
-        })
-      ).decision;
+    improve = (decision, message, customerName) =>
+      improveDecision(decision, message, {
+        kb: decider.resources.kb,
+        drafter,
+        humanContact: decider.resources.policy.humanContact,
+        customerName,
+        intents: decider.resources.model.labels,
+        minConfidence: decider.resources.policy.automation.minConfidence,
+      });
     service.useImprover(improve);
   }
 

@@ -63,6 +63,8 @@ export interface Decision {
   handoff: HandoffPackage | undefined;
   /** Present when a person is needed and the team is out: what the customer is told now and when a person follows up. */
   afterHours: AfterHours | undefined;
+  /** A language model's reading of the intent when the local model was unsure (informs the person; changes no route). */
+  secondOpinion?: { intent: string; provider: string } | undefined;
 }
 
 export interface DeciderResources {

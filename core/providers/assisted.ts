@@ -1,7 +1,18 @@
 // Never worse than the local path: a provider's draft is awaited within a time budget; a timeout, 429, 5xx, refusal,
 // malformed or ungrounded answer falls back to the local suggestion, is counted by reason and reported without content;
 // after repeated failures a circuit breaker stops calling the provider for a while.
-import { type Draft, type DraftInput, localProvider, ProviderError, type ProviderUsage, type ReplyProvider } from "./provider.js";
+import {
+  type ClassifyInput,
+  type Draft,
+  type DraftInput,
+  localProvider,
+  ProviderError,
+  type ProviderUsage,
+  type ReplyProvider,
+  type SummaryInput,
+} from "./provider.js";
+
+export type Operation = "draft" | "summary" | "triage";
 
 export type FallbackReason =
   "timeout" | "rate_limited" | "server_error" | "refusal" | "malformed" | "ungrounded" | "no_citation" | "error" | "circuit_open";
@@ -23,7 +34,7 @@ export interface AssistedDrafterOptions {
   /** How long the circuit stays open (default 60 s). */
   openMs?: number;
   /** Called with every outcome (no content), e.g. to record tokens and cost. */
-  onOutcome?: (outcome: Omit<DraftOutcome, "draft"> & { operation: "draft" }) => void;
+  onOutcome?: (outcome: Omit<DraftOutcome, "draft"> & { operation: Operation }) => void;
   now?: () => number;
 }
 
@@ -50,36 +61,74 @@ export class AssistedDrafter {
     this.counts[key] = (this.counts[key] ?? 0) + 1;
   }
 
-  async draft(input: DraftInput): Promise<DraftOutcome> {
+  /** Runs one provider call under the budget and the breaker; undefined (with the reason) when the caller keeps its own. */
+  private async guarded<T>(
+    operation: Operation,
+    call: (signal: AbortSignal) => Promise<{ value: T; usage?: ProviderUsage }>,
+  ): Promise<{ value?: T; fallback?: FallbackReason; usage?: ProviderUsage; ms: number }> {
     const now = this.options.now ?? Date.now;
     const started = now();
-    const local = async (fallback: FallbackReason): Promise<DraftOutcome> => {
-      this.count(`fallback:${fallback}`);
-      const result = await localProvider.draft(input, new AbortController().signal).catch(() => undefined);
-      const outcome: DraftOutcome = { draft: result?.draft, provider: "local", fallback, ms: now() - started };
-      this.options.onOutcome?.({ provider: this.provider.name, fallback, ms: outcome.ms, operation: "draft" });
-      return outcome;
+    const fallback = (reason: FallbackReason) => {
+      this.count(`fallback:${reason}`);
+      const ms = now() - started;
+      this.options.onOutcome?.({ provider: this.provider.name, fallback: reason, ms, operation });
+      return { fallback: reason, ms };
     };
-    if (now() < this.openUntil) return local("circuit_open");
+    if (now() < this.openUntil) return fallback("circuit_open");
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.options.budgetMs ?? 4_000);
     try {
-      const { draft, usage } = await this.provider.draft(input, controller.signal);
+      const { value, usage } = await call(controller.signal);
       this.failures = 0;
       this.count("ok");
-      const outcome: DraftOutcome = { draft, provider: this.provider.name, ms: now() - started, ...(usage ? { usage } : {}) };
-      this.options.onOutcome?.({ provider: this.provider.name, ms: outcome.ms, operation: "draft", ...(usage ? { usage } : {}) });
-      return outcome;
+      const ms = now() - started;
+      this.options.onOutcome?.({ provider: this.provider.name, ms, operation, ...(usage ? { usage } : {}) });
+      return { value, ms, ...(usage ? { usage } : {}) };
     } catch (error) {
       const reason = controller.signal.aborted ? "timeout" : fallbackReason(error);
-      // a draft the checks refused says nothing about the provider's health
+      // an answer the checks refused says nothing about the provider's health
       if (!["ungrounded", "no_citation"].includes(reason) && ++this.failures >= (this.options.failuresToOpen ?? 3)) {
         this.openUntil = now() + (this.options.openMs ?? 60_000);
         this.failures = 0;
       }
-      return local(reason);
+      return fallback(reason);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  async draft(input: DraftInput): Promise<DraftOutcome> {
+    const result = await this.guarded("draft", async (signal) => {
+      const { draft, usage } = await this.provider.draft(input, signal);
+      return { value: draft, ...(usage ? { usage } : {}) };
+    });
+    if (result.value)
+      return { draft: result.value, provider: this.provider.name, ms: result.ms, ...(result.usage ? { usage: result.usage } : {}) };
+    const local = await localProvider.draft(input, new AbortController().signal).catch(() => undefined);
+    return { draft: local?.draft, provider: "local", ms: result.ms, ...(result.fallback ? { fallback: result.fallback } : {}) };
+  }
+
+  /** A model's summary of the conversation for the handoff, or undefined (the local summary stays). */
+  async summarise(input: SummaryInput): Promise<string | undefined> {
+    const summarise = this.provider.summarise?.bind(this.provider);
+    if (!summarise) return undefined;
+    return (
+      await this.guarded("summary", async (signal) => {
+        const { summary, usage } = await summarise(input, signal);
+        return { value: summary, ...(usage ? { usage } : {}) };
+      })
+    ).value;
+  }
+
+  /** A model's reading of the intent when the local model is unsure, or undefined. */
+  async secondOpinion(input: ClassifyInput): Promise<string | undefined> {
+    const classify = this.provider.classify?.bind(this.provider);
+    if (!classify) return undefined;
+    return (
+      await this.guarded("triage", async (signal) => {
+        const { intent, usage } = await classify(input, signal);
+        return { value: intent, ...(usage ? { usage } : {}) };
+      })
+    ).value;
   }
 }

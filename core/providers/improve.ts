@@ -9,6 +9,34 @@ export interface ImproveOptions {
   drafter: AssistedDrafter;
   humanContact: string;
   customerName?: string | undefined;
+  /** For the second opinion on triage: the model's intents, and the confidence under which to ask. */
+  intents?: readonly string[];
+  minConfidence?: number;
+}
+
+/**
+ * All a provider may add to a decision, asked at once so that the budget is spent once: a better draft, a summary for
+ * the handoff when a person is involved, and a second opinion on the intent when the local model is unsure. Each part
+ * falls back on its own: the decision never loses what the local path gave it.
+ */
+export async function improveDecision(decision: Decision, message: string, options: ImproveOptions): Promise<Decision> {
+  const unsure = decision.triage.intent === "unknown" || decision.triage.confidence < (options.minConfidence ?? 0.6);
+  const [drafted, summary, opinion] = await Promise.all([
+    improveSuggestion(decision, message, options),
+    decision.handoff
+      ? options.drafter.summarise({
+          transcript: decision.handoff.transcript,
+          intent: decision.triage.intent,
+          reasons: decision.escalation.reasons.map((reason) => reason.label),
+          customerName: options.customerName,
+        })
+      : Promise.resolve(undefined),
+    unsure && options.intents ? options.drafter.secondOpinion({ message, intents: options.intents }) : Promise.resolve(undefined),
+  ]);
+  let improved = drafted.decision;
+  if (summary && improved.handoff) improved = { ...improved, handoff: { ...improved.handoff, summary } };
+  if (opinion && opinion !== "unknown") improved = { ...improved, secondOpinion: { intent: opinion, provider: "openai" } };
+  return improved;
 }
 
 export async function improveSuggestion(

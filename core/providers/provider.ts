@@ -2,6 +2,7 @@
 // the core already chose) is the default and the fallback; a language model may improve the draft when configured, and
 // anything it returns is checked before it replaces the local one.
 import type { Decision } from "../decide/decide.js";
+import type { TranscriptEntry } from "../decide/handoff.js";
 import type { Passage } from "../decide/knowledge-base.js";
 
 export interface DraftInput {
@@ -28,10 +29,27 @@ export interface ProviderUsage {
   cost: number;
 }
 
+export interface SummaryInput {
+  transcript: readonly TranscriptEntry[];
+  intent: string;
+  reasons: readonly string[];
+  customerName?: string | undefined;
+}
+
+export interface ClassifyInput {
+  message: string;
+  /** The intents the answer must be one of. */
+  intents: readonly string[];
+}
+
 export interface ReplyProvider {
   readonly name: string;
   /** A draft, or an error (timeout, refusal, malformed answer, ungrounded draft): the caller falls back. */
   draft(input: DraftInput, signal: AbortSignal): Promise<{ draft: Draft; usage?: ProviderUsage }>;
+  /** A short summary of the conversation for the person who takes over; every fact from the transcript. */
+  summarise?(input: SummaryInput, signal: AbortSignal): Promise<{ summary: string; usage?: ProviderUsage }>;
+  /** One of the given intents for a message the local model is unsure of, or "unknown". */
+  classify?(input: ClassifyInput, signal: AbortSignal): Promise<{ intent: string; usage?: ProviderUsage }>;
 }
 
 /** The local path: the suggestion the core made from a macro or passages, unchanged. */

@@ -6,6 +6,7 @@ import { decide } from "../../../core/decide/decide.js";
 import { loadKnowledgeBase } from "../../../core/decide/knowledge-base.js";
 import { AssistedDrafter } from "../../../core/providers/assisted.js";
 import { checkGrounding, factsIn } from "../../../core/providers/grounding.js";
+import { improveDecision } from "../../../core/providers/improve.js";
 import { OpenAIProvider } from "../../../core/providers/openai-provider.js";
 import type { DraftInput } from "../../../core/providers/provider.js";
 
@@ -156,5 +157,82 @@ describe("grounding", () => {
       unsupported: [],
     });
     expect(checkGrounding("It takes 2 days.", ["Your bank takes 3-5 business days."])).toEqual({ grounded: false, unsupported: ["2"] });
+  });
+});
+
+describe("OpenAI summaries and second opinions", () => {
+  beforeAll(() => nock.disableNetConnect());
+  afterAll(() => nock.enableNetConnect());
+  afterEach(() => nock.cleanAll());
+
+  /** Answers each structured call by its schema's name. */
+  function fakeModel(answers: Record<string, unknown>, sent: string[] = []) {
+    return nock(API)
+      .post("/v1/chat/completions")
+      .times(Object.keys(answers).length)
+      .reply(200, (_uri, body) => {
+        sent.push(JSON.stringify(body));
+        const name = (body as { response_format: { json_schema: { name: string } } }).response_format.json_schema.name;
+        return completion(JSON.stringify(answers[name]));
+      });
+  }
+
+  const transcript = [
+    { role: "customer" as const, text: "My order 7781 has not arrived, write to ada@example.com" },
+    { role: "bot" as const, text: "Every order ships within 1 business day." },
+    { role: "customer" as const, text: "It has been a week. I want a person." },
+  ];
+
+  it("summarises the conversation from the transcript alone, with the customer's details restored", async () => {
+    const sent: string[] = [];
+    fakeModel({ handoff_summary: { summary: "Ada asks about order 7781, which has not arrived after a week; write to [email_1]." } }, sent);
+    const summary = await new AssistedDrafter(provider()).summarise({
+      transcript,
+      intent: "shipping_delay",
+      reasons: ["The customer asks for a person"],
+      customerName: "Ada",
+    });
+    expect(summary).toBe("Ada asks about order 7781, which has not arrived after a week; write to ada@example.com.");
+    expect(sent[0]).not.toContain("ada@example.com");
+    expect(sent[0]).toContain("[email_1]");
+  });
+
+  it("keeps the local summary when the model's names a fact the conversation lacks", async () => {
+    fakeModel({ handoff_summary: { summary: "The customer was promised a refund of $40." } });
+    expect(await new AssistedDrafter(provider()).summarise({ transcript, intent: "shipping_delay", reasons: [] })).toBeUndefined();
+  });
+
+  it("gives a second opinion among the model's intents only", async () => {
+    fakeModel({ intent: { intent: "billing_dispute" } });
+    expect(
+      await new AssistedDrafter(provider()).secondOpinion({
+        message: "they took money twice",
+        intents: ["billing_dispute", "order_status"],
+      }),
+    ).toBe("billing_dispute");
+    fakeModel({ intent: { intent: "astrology" } });
+    expect(await new AssistedDrafter(provider()).secondOpinion({ message: "hmm", intents: ["billing_dispute"] })).toBeUndefined();
+  });
+
+  it("improves a whole decision at once: draft, handoff summary and second opinion, each with its own fallback", async () => {
+    const unsure = decide("hmm, the thing from last week, I want a person", { now: new Date("2026-11-23T10:00:00Z"), transcript });
+    expect(unsure.handoff).toBeDefined();
+    const local = unsure.suggestion?.text ?? "";
+    fakeModel({
+      draft_reply: { reply: `${local.split("\n")[0] ?? ""}`, citations: ["local-suggestion"] },
+      handoff_summary: { summary: "The customer wants a person about order 7781, missing for a week." },
+      intent: { intent: "shipping_delay" },
+    });
+    const improved = await improveDecision(unsure, "hmm, the thing from last week, I want a person", {
+      kb,
+      drafter: new AssistedDrafter(provider()),
+      humanContact: 'Reply "agent" to reach a person.',
+      intents: ["shipping_delay", "order_status", "human_agent"],
+      minConfidence: 1.01,
+    });
+    expect(improved.suggestion?.kind).toBe("model");
+    expect(improved.handoff?.summary).toBe("The customer wants a person about order 7781, missing for a week.");
+    expect(improved.secondOpinion).toEqual({ intent: "shipping_delay", provider: "openai" });
+    expect(improved.route).toBe(unsure.route);
   });
 });

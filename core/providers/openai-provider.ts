@@ -127,7 +127,7 @@ export class OpenAIProvider implements ReplyProvider {
         ],
         response_format: {
           type: "json_schema",
-          json_schema: { name, strict: true, schema: z.toJSONSchema(schema) as Record<string, unknown> },
+          json_schema: { name, strict: true, schema: z.toJSONSchema(schema) },
         },
       },
       { signal },

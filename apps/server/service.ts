@@ -10,20 +10,13 @@ import { loadKnowledgeBase } from "../../core/decide/knowledge-base.js";
 import { loadMacros } from "../../core/decide/macros.js";
 import { defaultPolicy, loadPolicy } from "../../core/decide/policy.js";
 import { ConversationService, type Improver } from "../../core/service/conversations.js";
-import { AssistedDrafter } from "../../core/providers/assisted.js";
-import { improveDecision } from "../../core/providers/improve.js";
-import { OpenAIProvider } from "../../core/providers/openai-provider.js";
 import { EventWorker, type EventHandler } from "../../core/store/event-worker.js";
 import { type Deliverer, OutboxWorker, webhookDeliverer } from "../../core/store/outbox-worker.js";
 import { Store } from "../../core/store/store.js";
 import { loadModel } from "../../core/triage/model-file.js";
 import { starterModel } from "../../core/triage/starter-model.js";
 import type { WebClient } from "@slack/web-api";
-import { createSlackApp, type SlackApp, slackIdentity } from "../../connectors/slack/app.js";
-import { Sealer, SlackInstallationStore } from "../../connectors/slack/installations.js";
-import { toCustomerMessage, ZENDESK_SOURCE, zendeskEventSchema, zendeskWebhookRouter } from "../../connectors/zendesk/webhook.js";
-import { enqueueZendeskWriteback, zendeskDeliverers } from "../../connectors/zendesk/writeback.js";
-import { enqueueForDecision, slackClient, slackDeliverers } from "../../connectors/slack/delivery.js";
+import type { SlackApp } from "../../connectors/slack/app.js";
 import { type MessageEvent, messageEventSchema } from "./api.js";
 import { createApp } from "./app.js";
 import type { ServiceConfig } from "./config.js";
@@ -114,7 +107,26 @@ export async function startService(config: ServiceConfig, options: ServiceOption
     config.SLACK_CLIENT_ID && config.SLACK_CLIENT_SECRET && config.SLACK_STATE_SECRET && config.SLACK_SIGNING_SECRET
       ? { clientId: config.SLACK_CLIENT_ID, clientSecret: config.SLACK_CLIENT_SECRET, stateSecret: config.SLACK_STATE_SECRET }
       : undefined;
+  // connectors and providers load only when configured: an instance without them stays small
+  const slackModules = async () => {
+    const [app, delivery, installations] = await Promise.all([
+      import("../../connectors/slack/app.js"),
+      import("../../connectors/slack/delivery.js"),
+      import("../../connectors/slack/installations.js"),
+    ]);
+    return { ...app, ...delivery, ...installations };
+  };
+  let enqueueForDecision: Awaited<ReturnType<typeof slackModules>>["enqueueForDecision"] | undefined;
   if (slackOAuth) {
+    const {
+      SlackInstallationStore,
+      Sealer,
+      createSlackApp,
+      slackClient,
+      slackDeliverers,
+      enqueueForDecision: enqueue,
+    } = await slackModules();
+    enqueueForDecision = enqueue;
     const installationStore = new SlackInstallationStore(store, new Sealer(slackOAuth.clientSecret));
     slack = createSlackApp({
       signingSecret: config.SLACK_SIGNING_SECRET ?? "",
@@ -135,6 +147,8 @@ export async function startService(config: ServiceConfig, options: ServiceOption
     };
     for (const [kind, deliverer] of slackDeliverers({ store, client, onCallGroup })) deliverers.set(kind, deliverer);
   } else if (config.SLACK_BOT_TOKEN && (config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN)) {
+    const { slackIdentity, createSlackApp, slackClient, slackDeliverers, enqueueForDecision: enqueue } = await slackModules();
+    enqueueForDecision = enqueue;
     const identity = await slackIdentity(slackClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL), logger);
     slack = createSlackApp({
       identity,
@@ -157,6 +171,10 @@ export async function startService(config: ServiceConfig, options: ServiceOption
   // Zendesk: the trigger webhook, its events decided by the worker, and every decision written back to the ticket
   let zendeskRouter: RequestHandler | undefined;
   if (config.ZENDESK_SUBDOMAIN && config.ZENDESK_WEBHOOK_SECRET) {
+    const [
+      { toCustomerMessage, ZENDESK_SOURCE, zendeskEventSchema, zendeskWebhookRouter },
+      { enqueueZendeskWriteback, zendeskDeliverers },
+    ] = await Promise.all([import("../../connectors/zendesk/webhook.js"), import("../../connectors/zendesk/writeback.js")]);
     const subdomain = config.ZENDESK_SUBDOMAIN;
     zendeskRouter = zendeskWebhookRouter({ secret: config.ZENDESK_WEBHOOK_SECRET, store, wakeEvents: () => events.wake() });
     eventHandlers.set(ZENDESK_SOURCE, async (event) => {
@@ -175,14 +193,20 @@ export async function startService(config: ServiceConfig, options: ServiceOption
       if (await enqueueZendeskWriteback(store, handled)) outbox.wake();
     });
   }
-  if (slack)
+  const enqueueSlack = enqueueForDecision;
+  if (slack && enqueueSlack)
     service.onDecision(async (handled) => {
-      if ((await enqueueForDecision(store, handled, decider.resources.policy)) > 0) outbox.wake();
+      if ((await enqueueSlack(store, handled, decider.resources.policy)) > 0) outbox.wake();
     });
 
   // OpenAI, when a key is given: drafts rewritten by the model, checked, and used only when grounded
   let improve: Improver | undefined;
   if (config.OPENAI_API_KEY) {
+    const [{ AssistedDrafter }, { improveDecision }, { OpenAIProvider }] = await Promise.all([
+      import("../../core/providers/assisted.js"),
+      import("../../core/providers/improve.js"),
+      import("../../core/providers/openai-provider.js"),
+    ]);
     const drafter = new AssistedDrafter(
       new OpenAIProvider({
         apiKey: config.OPENAI_API_KEY,

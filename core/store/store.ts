@@ -156,16 +156,8 @@ export class Store {
       if (due.length === 0) return [];
       return trx
         .updateTable("events")
-        .set({
-          state: "processing",
-          lease_until: new Date(now.getTime() + leaseMs),
-          attempts: sql<number>`attempts + 1`,
-        })
-        .where(
-          "id",
-          "in",
-          due.map((row) => row.id),
-        )
+        .set({ state: "processing", ...leaseFields(now, leaseMs) })
+        .where("id", "in", ids(due))
         .returningAll()
         .execute();
     });
@@ -245,16 +237,8 @@ export class Store {
       if (due.length === 0) return [];
       return trx
         .updateTable("outbox")
-        .set({
-          state: "delivering",
-          lease_until: new Date(now.getTime() + leaseMs),
-          attempts: sql<number>`attempts + 1`,
-        })
-        .where(
-          "id",
-          "in",
-          due.map((row) => row.id),
-        )
+        .set({ state: "delivering", ...leaseFields(now, leaseMs) })
+        .where("id", "in", ids(due))
         .returningAll()
         .execute();
     });
@@ -830,6 +814,15 @@ export class Store {
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
+}
+
+/** What taking a row under a lease sets: when the lease ends, and one more attempt. */
+function leaseFields(now: Date, leaseMs: number) {
+  return { lease_until: new Date(now.getTime() + leaseMs), attempts: sql<number>`attempts + 1` };
+}
+
+function ids(rows: readonly { id: number }[]): number[] {
+  return rows.map((row) => row.id);
 }
 
 export function hashKey(key: string): string {

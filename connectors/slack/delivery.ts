@@ -115,6 +115,14 @@ export function slackDeliverers(options: SlackDeliveryOptions): Map<string, Deli
     }
   };
 
+  /** The escalation as it stands, and where its message is; a retry later when it is not posted yet. */
+  const renderPosted = async (escalationId: number) => {
+    const rendered = await render(store, escalationId, onCallGroup);
+    const { slack_channel: channel, slack_ts: ts } = rendered.escalation;
+    if (!channel || !ts) throw new DeliveryError("the escalation is not in Slack yet", { retryable: true, retryAfterMs: 2_000 });
+    return { ...rendered, channel, ts };
+  };
+
   const post: Deliverer = async (payload) => {
     const { escalationId } = payload as EscalationPayload;
     const { escalation, message } = await render(store, escalationId, onCallGroup);
@@ -138,37 +146,19 @@ export function slackDeliverers(options: SlackDeliveryOptions): Map<string, Deli
 
   const thread: Deliverer = async (payload) => {
     const { escalationId, messageId } = payload as ThreadPayload;
-    const { escalation, decision, ticketUrl } = await render(store, escalationId, onCallGroup);
-    if (!escalation.slack_channel || !escalation.slack_ts)
-      throw new DeliveryError("the escalation is not in Slack yet", { retryable: true, retryAfterMs: 2_000 });
+    const { escalation, decision, ticketUrl, channel, ts } = await renderPosted(escalationId);
     const messages = await store.recentMessages(escalation.conversation_id, 50);
     const text = messages.find((message) => message.id === messageId)?.text;
     if (text === undefined) throw new DeliveryError(`no message ${messageId}`, { retryable: false });
     const reply = threadMessage(text, decision, ticketUrl);
-    const response = await call((client) =>
-      client.chat.postMessage({
-        channel: escalation.slack_channel ?? "",
-        thread_ts: escalation.slack_ts ?? "",
-        text: reply.text,
-        blocks: reply.blocks,
-      }),
-    );
+    const response = await call((client) => client.chat.postMessage({ channel, thread_ts: ts, text: reply.text, blocks: reply.blocks }));
     return { channel: response.channel, ts: response.ts };
   };
 
   const update: Deliverer = async (payload) => {
     const { escalationId } = payload as EscalationPayload;
-    const { escalation, message } = await render(store, escalationId, onCallGroup);
-    if (!escalation.slack_channel || !escalation.slack_ts)
-      throw new DeliveryError("the escalation is not in Slack yet", { retryable: true, retryAfterMs: 2_000 });
-    const response = await call((client) =>
-      client.chat.update({
-        channel: escalation.slack_channel ?? "",
-        ts: escalation.slack_ts ?? "",
-        text: message.text,
-        blocks: message.blocks,
-      }),
-    );
+    const { message, channel, ts } = await renderPosted(escalationId);
+    const response = await call((client) => client.chat.update({ channel, ts, text: message.text, blocks: message.blocks }));
     return { channel: response.channel, ts: response.ts };
   };
 

@@ -97,6 +97,24 @@ export const configSchema = z.object({
     .enum(["on", "off"], { error: "must be on or off" })
     .default("off")
     .transform((value) => value === "on"),
+  /** HubSpot: the app's client secret (it signs webhooks and the card's requests); turns the HubSpot connector on. */
+  HUBSPOT_CLIENT_SECRET: optionalText,
+  /** HubSpot: a private app's access token (one account)… */
+  HUBSPOT_ACCESS_TOKEN: optionalText,
+  /** …or the app's client id, for OAuth installs in any number of accounts from /hubspot/install. */
+  HUBSPOT_CLIENT_ID: optionalText,
+  /** With HUBSPOT_ACCESS_TOKEN: the account (hub id) it belongs to; events from other accounts are refused. */
+  HUBSPOT_PORTAL_ID: optionalText.pipe(z.string().regex(/^\d+$/, "must be the account's hub id (digits)").optional()),
+  /** The company or contact property holding the customer's tier (matched against the policy's tiers); lifecycle stage otherwise. */
+  HUBSPOT_TIER_PROPERTY: optionalText.pipe(z.string().regex(/^[a-z0-9_]+$/, "must be a property's internal name, e.g. tier").optional()),
+  /** on: an escalation from a customer with an open deal is sent to the deal owner in Slack (when Slack is configured). */
+  HUBSPOT_NOTIFY_DEAL_OWNER: z
+    .enum(["on", "off"], { error: "must be on or off" })
+    .default("on")
+    .transform((value) => value === "on"),
+  /** HubSpot's API and app addresses (for a proxy, or an EU data-centre account: https://app-eu1.hubspot.com). */
+  HUBSPOT_API_URL: optionalText.pipe(z.url("must be a URL like https://api.hubapi.com").optional()),
+  HUBSPOT_APP_URL: optionalText.pipe(z.url("must be a URL like https://app.hubspot.com").optional()),
   /** OpenAI (or an OpenAI-compatible server): better drafts when a key is given; the local path otherwise and on any failure. */
   OPENAI_API_KEY: optionalText,
   OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini"),
@@ -146,6 +164,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         "invalid_input",
         `${config.ZENDESK_EMAIL ? "ZENDESK_API_TOKEN" : "ZENDESK_EMAIL"}: is needed to write to Zendesk (or set ZENDESK_OAUTH_TOKEN)`,
       );
+  }
+  if (config.HUBSPOT_CLIENT_SECRET || config.HUBSPOT_ACCESS_TOKEN || config.HUBSPOT_CLIENT_ID) {
+    if (!config.HUBSPOT_CLIENT_SECRET)
+      throw new TandemError("invalid_input", "HUBSPOT_CLIENT_SECRET: is needed to check HubSpot's signatures (the app's client secret)");
+    if (!config.HUBSPOT_ACCESS_TOKEN && !config.HUBSPOT_CLIENT_ID)
+      throw new TandemError(
+        "invalid_input",
+        "HUBSPOT_ACCESS_TOKEN: is needed with HUBSPOT_CLIENT_SECRET (a private app's token), or set HUBSPOT_CLIENT_ID for OAuth installs",
+      );
+    if (!config.TANDEM_PUBLIC_URL)
+      throw new TandemError("invalid_input", "TANDEM_PUBLIC_URL: is needed with HubSpot (HubSpot signs the full address it calls)");
   }
   const oauth = [config.SLACK_CLIENT_ID, config.SLACK_CLIENT_SECRET, config.SLACK_STATE_SECRET];
   if (oauth.some(Boolean)) {

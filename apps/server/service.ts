@@ -193,6 +193,84 @@ export async function startService(config: ServiceConfig, options: ServiceOption
       if (await enqueueZendeskWriteback(store, handled)) outbox.wake();
     });
   }
+  // HubSpot: webhooks (tickets, inbox messages) decided with the CRM's view of the customer, written back to the ticket
+  let hubspotRouter: RequestHandler | undefined;
+  let hubspotNotifyOwner: ((input: { escalationId: number; email: string; why: string }) => Promise<void>) | undefined;
+  if (slack && config.HUBSPOT_NOTIFY_DEAL_OWNER) {
+    const { enqueueOwnerNotice } = await import("../../connectors/slack/delivery.js");
+    hubspotNotifyOwner = async (input) => {
+      await enqueueOwnerNotice(store, input);
+    };
+  }
+  if (config.HUBSPOT_CLIENT_SECRET && config.TANDEM_PUBLIC_URL) {
+    const [{ hubspotAccess }, { HubSpotInbound }, webhook, { hubspotDeliverers, HUBSPOT_WRITEBACK }, { hubspotCardRouter }, express] =
+      await Promise.all([
+        import("../../connectors/hubspot/connect.js"),
+        import("../../connectors/hubspot/inbound.js"),
+        import("../../connectors/hubspot/webhook.js"),
+        import("../../connectors/hubspot/writeback.js"),
+        import("../../connectors/hubspot/card.js"),
+        import("express"),
+      ]);
+    const publicUrl = config.TANDEM_PUBLIC_URL;
+    const access = hubspotAccess(
+      {
+        clientSecret: config.HUBSPOT_CLIENT_SECRET,
+        accessToken: config.HUBSPOT_ACCESS_TOKEN,
+        clientId: config.HUBSPOT_CLIENT_ID,
+        portalId: config.HUBSPOT_PORTAL_ID,
+        publicUrl,
+        apiUrl: config.HUBSPOT_API_URL,
+      },
+      store,
+    );
+    const inbound = new HubSpotInbound(access.api, { tierProperty: config.HUBSPOT_TIER_PROPERTY, appUrl: config.HUBSPOT_APP_URL });
+    const router = express.Router();
+    router.use(
+      webhook.hubspotWebhookRouter({
+        clientSecret: config.HUBSPOT_CLIENT_SECRET,
+        publicUrl,
+        store,
+        wakeEvents: () => events.wake(),
+        acceptsPortal: access.acceptsPortal,
+        log: (fields, message) => logger.warn(fields, message),
+      }),
+    );
+    router.use(hubspotCardRouter({ clientSecret: config.HUBSPOT_CLIENT_SECRET, publicUrl, store, acceptsPortal: access.acceptsPortal }));
+    if (access.installations) router.use(access.installations.router((fields, message) => logger.info(fields, message)));
+    hubspotRouter = router;
+    eventHandlers.set(webhook.HUBSPOT_SOURCE, async (event) => {
+      const incoming = await inbound.fromEvent(webhook.hubspotEventSchema.parse(event.payload));
+      if (!incoming) return;
+      const handled = await service.handle(incoming.message);
+      // a redelivered message was decided before: make sure its write-back is queued (the key makes it once)
+      const conversation = handled?.conversation ?? (await store.findConversation(webhook.HUBSPOT_SOURCE, incoming.message.conversationId));
+      const decisionId = handled?.decisionRow.id ?? (conversation ? (await store.latestDecision(conversation.id))?.id : undefined);
+      if (!conversation || decisionId === undefined) return;
+      await store.enqueue({
+        idempotencyKey: `hubspot:writeback:decision:${decisionId}`,
+        kind: HUBSPOT_WRITEBACK,
+        payload: {
+          conversation: conversation.external_id,
+          decisionId,
+          contactId: incoming.contactId,
+          // never take a ticket from the person who has it
+          ownerId: incoming.ticketOwnerId ? undefined : incoming.owner?.id,
+        },
+      });
+      if (handled?.escalationCreated && handled.escalation && incoming.dealOwner && incoming.owner?.email && hubspotNotifyOwner) {
+        const deal = handled.decision.handoff?.customer.deals?.[0];
+        await hubspotNotifyOwner({
+          escalationId: handled.escalation.id,
+          email: incoming.owner.email,
+          why: deal ? `own the open deal ${deal.name} with` : "own the deal with",
+        });
+      }
+      outbox.wake();
+    });
+    for (const [kind, deliverer] of hubspotDeliverers({ store, api: access.api })) deliverers.set(kind, deliverer);
+  }
+
   const enqueueSlack = enqueueForDecision;
   if (slack && enqueueSlack)
     service.onDecision(async (handled) => {
@@ -262,6 +340,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
     rawRoutes: [
       ...(slack?.router ? [{ path: "/", handler: slack.router }] : []),
       ...(zendeskRouter ? [{ path: "/", handler: zendeskRouter }] : []),
+      ...(hubspotRouter ? [{ path: "/", handler: hubspotRouter }] : []),
     ],
   });
   const server = await new Promise<Server>((resolveServer, reject) => {

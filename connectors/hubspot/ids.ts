@@ -79,3 +79,20 @@ export const OBJECT_TYPE_IDS = { contact: "0-1", company: "0-2", deal: "0-3", ti
 
 /** HubSpot-defined association type ids used when Tandem creates a note. */
 export const ASSOCIATION_TYPES = { noteToTicket: 228, noteToContact: 202 } as const;
+
+/** How Tandem names a HubSpot conversation: the account, then the ticket or the inbox thread. */
+export interface HubSpotRef {
+  portalId: string;
+  kind: "ticket" | "thread";
+  id: string;
+}
+
+export function conversationKey(ref: HubSpotRef): string {
+  return `${ref.portalId}/${ref.kind}/${ref.id}`;
+}
+
+export function parseConversationKey(key: string): HubSpotRef | undefined {
+  const match = /^(\d+)\/(ticket|thread)\/(\d+)$/.exec(key);
+  if (!match?.[1] || !match[3]) return undefined;
+  return { portalId: match[1], kind: match[2] as HubSpotRef["kind"], id: match[3] };
+}

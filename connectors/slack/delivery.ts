@@ -16,6 +16,7 @@ export const SLACK_KINDS = {
   update: "slack.update",
   notice: "slack.notice",
   sla: "slack.sla",
+  owner: "slack.owner",
 } as const;
 
 /** Slack errors that are worth another try; any other `ok: false` answer is final. */
@@ -71,6 +72,12 @@ interface SlaPayload extends EscalationPayload {
 }
 interface ThreadPayload extends EscalationPayload {
   messageId: number;
+}
+interface OwnerPayload extends EscalationPayload {
+  /** The owner's email in the CRM, looked up in Slack. */
+  email: string;
+  /** Why they are told (e.g. "owns the open deal Acme renewal"). */
+  why: string;
 }
 
 export interface SlackDeliveryOptions {
@@ -195,7 +202,47 @@ export function slackDeliverers(options: SlackDeliveryOptions): Map<string, Deli
     return { channel: response.channel, ts: response.ts };
   };
 
+  /** A direct message to the customer's owner in the CRM (a deal owner), found in Slack by their email. */
+  const owner: Deliverer = async (payload, context) => {
+    const { escalationId, email, why } = payload as OwnerPayload;
+    const { escalation, decision, ticketUrl } = await render(store, escalationId, onCallGroup);
+    let userId: string | undefined;
+    try {
+      userId = (await call((client) => client.users.lookupByEmail({ email }))).user?.id;
+    } catch (error) {
+      // nobody in the workspace with that address: nothing to send, and nothing to retry
+      if (error instanceof DeliveryError && /users_not_found/.test(error.message)) return { skipped: "no Slack user with the owner's email" };
+      throw error;
+    }
+    if (!userId) return { skipped: "no Slack user with the owner's email" };
+    const opened = await call((client) => client.conversations.open({ users: userId }));
+    const channel = opened.channel?.id;
+    if (!channel) throw new DeliveryError("Slack did not open the direct message", { retryable: true });
+    const key = `owner:${escalationId}`;
+    if (context.attempt > 1) {
+      const history = await call((client) => client.conversations.history({ channel, limit: 20, include_all_metadata: true }));
+      const sent = (history.messages ?? []).some(
+        (message) => (message.metadata?.event_payload as { key?: string } | undefined)?.key === key,
+      );
+      if (sent) return { channel, repeated: true };
+    }
+    const where = escalation.slack_channel && escalation.slack_ts ? ` It is in <#${escalation.slack_channel}>.` : "";
+    const link = ticketUrl ? ` <${ticketUrl}|Open the ticket>.` : "";
+    const summary = decision.handoff?.summary ?? decision.routeReason;
+    const text = `:briefcase: A customer you ${why} needs a person (${decision.route}, score ${decision.escalation.score}): ${summary}${where}${link}`;
+    const response = await call((client) =>
+      client.chat.postMessage({
+        channel,
+        text,
+        unfurl_links: false,
+        metadata: { event_type: "tandem_owner_notice", event_payload: { key } },
+      }),
+    );
+    return { channel: response.channel, ts: response.ts };
+  };
+
   return new Map([
+    [SLACK_KINDS.owner, owner],
     [SLACK_KINDS.sla, sla],
     [SLACK_KINDS.notice, notice],
     [SLACK_KINDS.post, post],
@@ -259,4 +306,14 @@ export async function enqueueUpdate(store: Store, escalationId: number, change: 
     kind: SLACK_KINDS.update,
     payload: { escalationId },
   });
+}
+
+/** Queues a direct message to the customer's CRM owner about a new escalation (once per escalation). */
+export async function enqueueOwnerNotice(store: Store, input: { escalationId: number; email: string; why: string }): Promise<boolean> {
+  const queued = await store.enqueue({
+    idempotencyKey: `slack:owner:escalation:${input.escalationId}`,
+    kind: SLACK_KINDS.owner,
+    payload: input,
+  });
+  return queued.fresh;
 }

@@ -31,4 +31,8 @@ export const BOT_SCOPES = [
   "channels:read", // resolve a channel name from the policy to its id
   "groups:read", // the same for private channels the app was added to
   "usergroups:read", // mention the on-call user group the policy names
+  "users:read", // find the CRM owner of a deal in Slack…
+  "users:read.email", // …by their email address
+  "im:write", // open a direct message to that owner
+  "im:history", // and check it on a retry, so the owner is told once
 ] as const;

@@ -25,6 +25,19 @@ export const decideContextSchema = z.strictObject({
       email: z.email().optional(),
       tier: z.string().trim().min(1).max(100).optional(),
       revenue: z.number().nonnegative().optional(),
+      /** Who owns the customer in the CRM (the account or deal owner): a person escalation goes to them first. */
+      owner: z.string().trim().min(1).max(200).optional(),
+      /** Open deals with this customer (from the CRM). */
+      deals: z
+        .array(
+          z.strictObject({
+            name: z.string().trim().min(1).max(200),
+            amount: z.number().nonnegative().optional(),
+            stage: z.string().trim().min(1).max(100).optional(),
+          }),
+        )
+        .max(20)
+        .optional(),
     })
     .optional(),
   /** Where the message came from: email, chat, zendesk, hubspot, slack, … */

@@ -22,6 +22,10 @@ export interface CustomerInfo {
   tier?: string | undefined;
   /** Lifetime value or open-deal amount, from the CRM. */
   revenue?: number | undefined;
+  /** Who owns the customer in the CRM (account or deal owner). */
+  owner?: string | undefined;
+  /** Open deals with this customer, from the CRM. */
+  deals?: { name: string; amount?: number | undefined; stage?: string | undefined }[] | undefined;
 }
 
 export interface Assignment {
@@ -159,6 +163,8 @@ function suggestNextStep(input: HandoffInput): string {
     steps.push(`Fill in the ${suggestion.missing.join(" and ")} in the suggested reply, check it, and send it.`);
   else if (suggestion && (route === "assist" || steps.length === 0)) steps.push("Check the suggested reply, adjust it, and send it.");
   else if (!suggestion) steps.push("Read the transcript and answer personally: no macro or article matches this request.");
+  if (input.customer.owner && input.customer.deals && input.customer.deals.length > 0)
+    steps.push(`Tell ${input.customer.owner}, who owns the open deal, before replying.`);
   if (escalation.reasons.some((reason) => reason.code === "repeat_contact"))
     steps.push("Acknowledge the earlier contacts; do not ask for details already given.");
   return steps.join(" ");
@@ -189,6 +195,13 @@ function customerLine(customer: CustomerInfo): string {
   if (customer.email) parts.push(customer.email);
   if (customer.tier) parts.push(`tier ${customer.tier}`);
   if (customer.revenue !== undefined) parts.push(`revenue ${customer.revenue.toLocaleString("en-US")}`);
+  if (customer.deals && customer.deals.length > 0)
+    parts.push(
+      `open deals: ${customer.deals
+        .map((deal) => `${deal.name}${deal.amount !== undefined ? ` ${deal.amount.toLocaleString("en-US")}` : ""}${deal.stage ? ` (${deal.stage})` : ""}`)
+        .join(", ")}`,
+    );
+  if (customer.owner) parts.push(`owner ${customer.owner}`);
   return parts.join(" · ");
 }
 

@@ -88,6 +88,8 @@ export class ConversationService {
         email: customer.email ?? undefined,
         tier: customer.tier ?? undefined,
         revenue: customer.revenue ?? undefined,
+        // a stored customer has no CRM owner or deals; the connector's message brings them fresh
+        ...("updated_at" in customer ? {} : { owner: customer.owner, deals: customer.deals }),
       },
     };
     const started = performance.now();

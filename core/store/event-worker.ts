@@ -1,5 +1,6 @@
 // Processes recorded inbound events after they were acknowledged: each by the handler of its source, once; a failure is kept
-// with its error for a person to see, and an instance that dies mid-way leaves the event to another after its lease.
+// with its error for a person to see, and an instance that dies mid-way leaves the event to another after its lease. A
+// failure the handler marks retryable (the remote it reads from answered 429 or 5xx) is tried again after a back-off.
 import { Poller } from "./poller.js";
 import type { EventRow, Store } from "./store.js";
 
@@ -12,6 +13,20 @@ export interface EventWorkerOptions {
   onError?: (event: EventRow | undefined, error: unknown) => void;
   /** Handles events of a source that has no handler of its own. */
   fallback?: EventHandler | undefined;
+  /** A handler's failure marked retryable (a remote's 429 or outage) is tried again, this many times in all. */
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+/** What a handler throws when the event should be tried again later (DeliveryError has this shape). */
+interface Retryable {
+  retryable: boolean;
+  retryAfterMs?: number | undefined;
+}
+
+function isRetryable(error: unknown): error is Retryable {
+  return typeof error === "object" && error !== null && (error as { retryable?: unknown }).retryable === true;
 }
 
 export class EventWorker {
@@ -23,7 +38,17 @@ export class EventWorker {
     private readonly handlers: ReadonlyMap<string, EventHandler>,
     options: EventWorkerOptions = {},
   ) {
-    this.options = { batchSize: 20, leaseMs: 60_000, idleMs: 200, onError: () => {}, ...options, fallback: options.fallback };
+    this.options = {
+      batchSize: 20,
+      leaseMs: 60_000,
+      idleMs: 200,
+      onError: () => {},
+      maxAttempts: 8,
+      baseDelayMs: 2_000,
+      maxDelayMs: 10 * 60_000,
+      ...options,
+      fallback: options.fallback,
+    };
     this.poller = new Poller(() => this.runOnce(), {
       idleMs: this.options.idleMs,
       onError: (error) => this.options.onError(undefined, error),
@@ -52,7 +77,11 @@ export class EventWorker {
         await handler(event);
         await this.store.finishEvent(event.id);
       } catch (error) {
-        await this.store.finishEvent(event.id, error instanceof Error ? error.message : String(error));
+        const message = error instanceof Error ? error.message : String(error);
+        if (isRetryable(error) && event.attempts < this.options.maxAttempts) {
+          const backoff = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** Math.max(0, event.attempts - 1));
+          await this.store.deferEvent(event.id, new Date(Date.now() + Math.max(error.retryAfterMs ?? 0, backoff)), message);
+        } else await this.store.finishEvent(event.id, message);
         this.options.onError(event, error);
       }
     }

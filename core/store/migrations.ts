@@ -216,6 +216,20 @@ function migrations(kind: StoreKind): Record<string, Migration> {
           .execute();
       },
     },
+    "2026-11-23-06-hubspot-installations": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("hubspot_installations")
+          // the HubSpot account (portal, "hub id") the app was installed in
+          .addColumn("portal_id", "text", (column) => column.primaryKey())
+          // access and refresh tokens, encrypted by the connector
+          .addColumn("sealed", "text", (column) => column.notNull())
+          .addColumn("expires_at", t.timestamp, (column) => column.notNull())
+          .addColumn("installed_at", t.timestamp, (column) => column.notNull())
+          .addColumn("updated_at", t.timestamp, (column) => column.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -141,6 +141,15 @@ export interface ApiKeysTable {
   revoked_at: Timestamp | null;
 }
 
+export interface HubSpotInstallationsTable {
+  portal_id: string;
+  /** Encrypted by the HubSpot connector; the store never sees the tokens. */
+  sealed: string;
+  expires_at: Timestamp;
+  installed_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface SlackInstallationsTable {
   id: string;
   team_id: string | null;
@@ -187,6 +196,7 @@ export interface Database {
   outbox: OutboxTable;
   api_keys: ApiKeysTable;
   slack_installations: SlackInstallationsTable;
+  hubspot_installations: HubSpotInstallationsTable;
   feedback: FeedbackTable;
   provider_calls: ProviderCallsTable;
 }

@@ -20,6 +20,7 @@ const TIMESTAMP_COLUMNS = new Set([
   "last_used_at",
   "revoked_at",
   "installed_at",
+  "expires_at",
 ]);
 /** Columns that hold JSON. */
 const JSON_COLUMNS = new Set(["payload", "body", "result"]);

@@ -175,6 +175,11 @@ export class Store {
       .execute();
   }
 
+  /** Puts an event aside until `until` (a remote asked to wait, or was down); it is taken again then, as after a lease. */
+  async deferEvent(id: number, until: Date, error: string): Promise<void> {
+    await this.db.updateTable("events").set({ state: "processing", lease_until: until, last_error: error }).where("id", "=", id).execute();
+  }
+
   async countEvents(source?: string): Promise<Record<string, number>> {
     let query = this.db
       .selectFrom("events")
@@ -400,6 +405,19 @@ export class Store {
     return row.count;
   }
 
+  /** The customer's most recently active conversation from this source. */
+  async latestConversationOf(source: string, customerId: string): Promise<Conversation | undefined> {
+    return this.db
+      .selectFrom("conversations")
+      .selectAll()
+      .where("source", "=", source)
+      .where("customer_id", "=", customerId)
+      .orderBy("updated_at", "desc")
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst();
+  }
+
   async listConversations(limit = 50): Promise<Conversation[]> {
     return this.db.selectFrom("conversations").selectAll().orderBy("updated_at", "desc").limit(limit).execute();
   }
@@ -507,6 +525,17 @@ export class Store {
 
   async getEscalation(id: number): Promise<Escalation | undefined> {
     return this.db.selectFrom("escalations").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
+  /** The conversation's latest escalation, whatever its state. */
+  async latestEscalation(conversationId: number): Promise<Escalation | undefined> {
+    return this.db
+      .selectFrom("escalations")
+      .selectAll()
+      .where("conversation_id", "=", conversationId)
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst();
   }
 
   async activeEscalation(conversationId: number): Promise<Escalation | undefined> {
@@ -669,6 +698,33 @@ export class Store {
 
   async deleteSlackInstallation(id: string): Promise<void> {
     await this.db.deleteFrom("slack_installations").where("id", "=", id).execute();
+  }
+
+  // ── HubSpot installations (sealed by the connector) ───────────────────────────────────────────
+
+  async saveHubSpotInstallation(row: { portalId: string; sealed: string; expiresAt: Date }): Promise<void> {
+    const now = new Date();
+    await this.db
+      .insertInto("hubspot_installations")
+      .values({ portal_id: row.portalId, sealed: row.sealed, expires_at: row.expiresAt, installed_at: now, updated_at: now })
+      .onConflict((conflict) => conflict.column("portal_id").doUpdateSet({ sealed: row.sealed, expires_at: row.expiresAt, updated_at: now }))
+      .execute();
+  }
+
+  async getHubSpotInstallation(portalId: string): Promise<{ portal_id: string; sealed: string; expires_at: Date } | undefined> {
+    return this.db
+      .selectFrom("hubspot_installations")
+      .select(["portal_id", "sealed", "expires_at"])
+      .where("portal_id", "=", portalId)
+      .executeTakeFirst();
+  }
+
+  async listHubSpotInstallations(): Promise<{ portal_id: string; installed_at: Date; updated_at: Date }[]> {
+    return this.db.selectFrom("hubspot_installations").select(["portal_id", "installed_at", "updated_at"]).orderBy("updated_at", "desc").execute();
+  }
+
+  async deleteHubSpotInstallation(portalId: string): Promise<void> {
+    await this.db.deleteFrom("hubspot_installations").where("portal_id", "=", portalId).execute();
   }
 
   // ── feedback from agents ─────────────────────────────────────────────────────────────────────

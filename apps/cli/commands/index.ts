@@ -2,6 +2,7 @@
 import type { Command } from "../command.js";
 import { decideCommand } from "./decide.js";
 import { evalCommand } from "./eval.js";
+import { hubspotCommand } from "./hubspot.js";
 import { kbCommand } from "./kb.js";
 import { keysCommand } from "./keys.js";
 import { serveCommand } from "./serve.js";
@@ -16,4 +17,5 @@ export const commands: readonly Command[] = [
   evalCommand,
   kbCommand,
   keysCommand,
+  hubspotCommand,
 ] as Command[];

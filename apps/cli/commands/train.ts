@@ -9,7 +9,7 @@ export const trainCommand = defineCommand({
   name: "train",
   summary: "train an intent model from labelled messages (CSV or JSONL)",
   usage:
-    "tandem train --data FILE [--text COLUMN] [--label COLUMN] --out MODEL | tandem train --from zendesk --label-field ID|--label-tag-prefix P --out MODEL",
+    "tandem train --data FILE [--text COLUMN] [--label COLUMN] --out MODEL | tandem train --from zendesk --label-field ID|--label-tag-prefix P --out MODEL | tandem train --from hubspot [--label-property P] --out MODEL",
   flags: [
     ["--data FILE", "labelled messages: .csv with a header, or .jsonl"],
     ["--text COLUMN", "column or field with the message (default: text, message, utterance, …)"],
@@ -22,7 +22,10 @@ export const trainCommand = defineCommand({
     ["--from zendesk", "train from solved Zendesk tickets (ZENDESK_SUBDOMAIN and API credentials) instead of --data"],
     ["--label-field ID", "with --from zendesk: the custom field holding each ticket's category"],
     ["--label-tag-prefix P", "with --from zendesk: or the tag prefix marking it (category_billing → billing)"],
-    ["--since DATE", "with --from zendesk: tickets updated since this date (default: a year ago)"],
+    ["--since DATE", "with --from zendesk|hubspot: tickets updated (closed) since this date (default: a year ago)"],
+    ["--from hubspot", "train from closed HubSpot tickets (HUBSPOT_ACCESS_TOKEN, or --portal ID for an OAuth install)"],
+    ["--label-property P", "with --from hubspot: the ticket property holding the category (default hs_ticket_category)"],
+    ["--portal ID", "with --from hubspot: the account installed with OAuth"],
     ["--with-feedback", "add agents' intent corrections kept by the service (TANDEM_DATA_DIR or DATABASE_URL)"],
     ["--json", "print the training summary as JSON"],
   ],
@@ -38,6 +41,8 @@ export const trainCommand = defineCommand({
     from: { type: "string" },
     "label-field": { type: "string" },
     "label-tag-prefix": { type: "string" },
+    "label-property": { type: "string" },
+    portal: { type: "string" },
     since: { type: "string" },
     "with-feedback": { type: "boolean" },
     json: { type: "boolean" },
@@ -45,7 +50,9 @@ export const trainCommand = defineCommand({
   schema: z
     .object({
       data: z.string().min(1).optional(),
-      from: z.literal("zendesk", { error: 'the only source is "zendesk"' }).optional(),
+      from: z.enum(["zendesk", "hubspot"], { error: 'the sources are "zendesk" and "hubspot"' }).optional(),
+      "label-property": z.string().regex(/^[a-z0-9_]+$/, "must be a property's internal name, e.g. hs_ticket_category").optional(),
+      portal: z.string().regex(/^\d+$/, "must be the account's hub id (digits)").optional(),
       "label-field": numberFlag("label-field", (n) => n.int().positive()).optional(),
       "label-tag-prefix": z.string().min(1).optional(),
       since: z
@@ -69,13 +76,15 @@ export const trainCommand = defineCommand({
       positionals: z.array(z.string()).max(0, "takes no positional arguments"),
     })
     .refine((input) => (input.data === undefined) !== (input.from === undefined), {
-      message: "give --data FILE or --from zendesk (one of them)",
+      message: "give --data FILE or --from zendesk|hubspot (one of them)",
       path: ["data"],
     }),
   async run(input, { out }) {
     const examples = input.data
       ? readLabelledFile(input.data, { text: input.text, label: input.label, filter: input.where })
-      : await fromZendesk(input, out);
+      : input.from === "hubspot"
+        ? await fromHubSpot(input, out)
+        : await fromZendesk(input, out);
     if (input["with-feedback"]) {
       // loaded only here, so that training without feedback does not load the service
       const [{ loadConfig }, { openConfiguredStore }] = await Promise.all([
@@ -93,11 +102,11 @@ export const trainCommand = defineCommand({
     }
     const started = performance.now();
     const model = trainIntentModel(examples, {
-      file: input.data ?? "zendesk",
+      file: input.data ?? input.from ?? "zendesk",
       seed: input.seed,
       epochs: input.epochs,
       outOfScopeLabels: input["unknown-label"],
-      source: input.data ? (input.data.split(/[\\/]/).pop() ?? input.data) : "zendesk",
+      source: input.data ? (input.data.split(/[\\/]/).pop() ?? input.data) : (input.from ?? "zendesk"),
     });
     const seconds = (performance.now() - started) / 1000;
     saveModel(model, input.out);
@@ -165,4 +174,22 @@ async function fromZendesk(
   );
   out(`Read ${examples.length} solved tickets with a label from Zendesk.`);
   return examples;
+}
+
+async function fromHubSpot(
+  input: { "label-property"?: string | undefined; portal?: string | undefined; since?: Date | undefined },
+  out: (text: string) => void,
+) {
+  const [{ exportClosedTickets }, { hubspotApiFromEnv }] = await Promise.all([
+    import("../../../connectors/hubspot/export.js"),
+    import("./hubspot.js"),
+  ]);
+  const { api, close } = await hubspotApiFromEnv(input.portal);
+  try {
+    const examples = await exportClosedTickets(api, { labelProperty: input["label-property"], since: input.since }, (line) => out(line));
+    out(`Read ${examples.length} closed tickets with a category from HubSpot.`);
+    return examples;
+  } finally {
+    await close();
+  }
 }

@@ -106,7 +106,12 @@ export const configSchema = z.object({
   /** With HUBSPOT_ACCESS_TOKEN: the account (hub id) it belongs to; events from other accounts are refused. */
   HUBSPOT_PORTAL_ID: optionalText.pipe(z.string().regex(/^\d+$/, "must be the account's hub id (digits)").optional()),
   /** The company or contact property holding the customer's tier (matched against the policy's tiers); lifecycle stage otherwise. */
-  HUBSPOT_TIER_PROPERTY: optionalText.pipe(z.string().regex(/^[a-z0-9_]+$/, "must be a property's internal name, e.g. tier").optional()),
+  HUBSPOT_TIER_PROPERTY: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[a-z0-9_]+$/, "must be a property's internal name, e.g. tier")
+      .optional(),
+  ),
   /** on: an escalation from a customer with an open deal is sent to the deal owner in Slack (when Slack is configured). */
   HUBSPOT_NOTIFY_DEAL_OWNER: z
     .enum(["on", "off"], { error: "must be on or off" })

@@ -81,7 +81,9 @@ export async function cardFor(store: Store, query: z.output<typeof cardQuerySche
     status: "decided",
     ...(conversation.ticket_url ? { ticketUrl: conversation.ticket_url } : {}),
     decision: cardDecision(row.body as Decision, row.created_at),
-    ...(escalation ? { escalation: { state: escalation.state, ...(escalation.claimed_by ? { claimedBy: escalation.claimed_by } : {}) } } : {}),
+    ...(escalation
+      ? { escalation: { state: escalation.state, ...(escalation.claimed_by ? { claimedBy: escalation.claimed_by } : {}) } }
+      : {}),
   };
 }
 
@@ -103,7 +105,10 @@ export function hubspotCardRouter(options: CardRouterOptions): Router {
       timestamp: request.get("x-hubspot-request-timestamp"),
     });
     if (!check.ok) {
-      response.status(401).type("application/problem+json").json({ type: "about:blank", title: "Unauthorized", status: 401, detail: signatureProblem(check) });
+      response
+        .status(401)
+        .type("application/problem+json")
+        .json({ type: "about:blank", title: "Unauthorized", status: 401, detail: signatureProblem(check) });
       return;
     }
     const parsed = cardQuerySchema.safeParse(request.query);
@@ -112,14 +117,24 @@ export function hubspotCardRouter(options: CardRouterOptions): Router {
       response
         .status(400)
         .type("application/problem+json")
-        .json({ type: "about:blank", title: "Bad request", status: 400, detail: `${String(issue?.path[0] ?? "query")}: ${issue?.message}` });
+        .json({
+          type: "about:blank",
+          title: "Bad request",
+          status: 400,
+          detail: `${String(issue?.path[0] ?? "query")}: ${issue?.message}`,
+        });
       return;
     }
     if (options.acceptsPortal && !(await options.acceptsPortal(Number(parsed.data.portalId)))) {
       response
         .status(403)
         .type("application/problem+json")
-        .json({ type: "about:blank", title: "Forbidden", status: 403, detail: `Tandem is not installed in HubSpot account ${parsed.data.portalId}` });
+        .json({
+          type: "about:blank",
+          title: "Forbidden",
+          status: 403,
+          detail: `Tandem is not installed in HubSpot account ${parsed.data.portalId}`,
+        });
       return;
     }
     response.set("cache-control", "no-store").json(await cardFor(options.store, parsed.data));

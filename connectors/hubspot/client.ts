@@ -27,6 +27,17 @@ interface HttpError {
   headers: Record<string, string>;
 }
 
+/** A failed raw request, shaped like the SDK's own ApiException. */
+class HttpFailure extends Error implements HttpError {
+  constructor(
+    readonly code: number,
+    readonly body: unknown,
+    readonly headers: Record<string, string>,
+  ) {
+    super(`HTTP ${code}`);
+  }
+}
+
 function isHttpError(error: unknown): error is HttpError {
   return typeof error === "object" && error !== null && typeof (error as { code?: unknown }).code === "number" && "headers" in error;
 }
@@ -156,7 +167,7 @@ export class HubSpotApi {
       if (!response.ok) {
         const headers: Record<string, string> = {};
         response.headers.forEach((value, key) => (headers[key] = value));
-        throw { code: response.status, body: json, headers } satisfies HttpError;
+        throw new HttpFailure(response.status, json, headers);
       }
       return json as T;
     });

@@ -189,11 +189,8 @@ export class HubSpotInbound {
     const channelId = message.channelId ?? thread.originalChannelId ?? undefined;
     const ticketOwner = ticketId
       ? text(
-          (
-            await api.call(`reading ticket ${ticketId}`, (client) =>
-              client.crm.tickets.basicApi.getById(ticketId, ["hubspot_owner_id"]),
-            )
-          ).properties.hubspot_owner_id,
+          (await api.call(`reading ticket ${ticketId}`, (client) => client.crm.tickets.basicApi.getById(ticketId, ["hubspot_owner_id"])))
+            .properties.hubspot_owner_id,
         )
       : undefined;
     return {
@@ -241,7 +238,9 @@ export class HubSpotInbound {
     const company = companyId ?? associated(contactAssociations, "companies")[0];
     let tier = tierProperty ? text(contact.properties[tierProperty]) : undefined;
     if (tierProperty && company) {
-      const record = await api.call(`reading company ${company}`, (client) => client.crm.companies.basicApi.getById(company, [tierProperty]));
+      const record = await api.call(`reading company ${company}`, (client) =>
+        client.crm.companies.basicApi.getById(company, [tierProperty]),
+      );
       tier = text(record.properties[tierProperty]) ?? tier;
     }
     tier ??= text(contact.properties.lifecyclestage);
@@ -276,7 +275,8 @@ export class HubSpotInbound {
         tier: tier?.toLowerCase(),
         revenue: deals.length > 0 ? total : undefined,
         owner: owner ? (owner.name ?? owner.email ?? `owner ${owner.id}`) : undefined,
-        deals: deals.length > 0 ? deals.map((deal) => ({ name: deal.name.slice(0, 200), amount: deal.amount, stage: deal.stage })) : undefined,
+        deals:
+          deals.length > 0 ? deals.map((deal) => ({ name: deal.name.slice(0, 200), amount: deal.amount, stage: deal.stage })) : undefined,
       },
       owner,
       dealOwner: dealOwnerId !== undefined,

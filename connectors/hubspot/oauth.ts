@@ -154,16 +154,27 @@ export class HubSpotInstallations {
       response.redirect(302, this.authorizeUrl(state));
     });
     router.get(PATHS.oauthCallback, async (request: Request, response: Response) => {
-      const query = z.object({ code: z.string().min(1).max(2000).optional(), state: z.string().max(500).optional(), error: z.string().max(200).optional() }).safeParse(request.query);
+      const query = z
+        .object({
+          code: z.string().min(1).max(2000).optional(),
+          state: z.string().max(500).optional(),
+          error: z.string().max(200).optional(),
+        })
+        .safeParse(request.query);
       const cookie = /(?:^|;\s*)tandem_hubspot_state=([^;]+)/.exec(request.get("cookie") ?? "")?.[1];
       const page = (status: number, title: string, detail: string) =>
         response
           .status(status)
           .type("html")
           .send(`<!doctype html><meta charset="utf-8"><title>${title}</title><h1>${title}</h1><p>${detail}</p>`);
-      if (!query.success || query.data.error) return page(400, "HubSpot install cancelled", "HubSpot did not grant access; nothing was installed.");
+      if (!query.success || query.data.error)
+        return page(400, "HubSpot install cancelled", "HubSpot did not grant access; nothing was installed.");
       if (!this.checkState(query.data.state, cookie ? decodeURIComponent(cookie) : undefined))
-        return page(400, "HubSpot install expired", `The install link is stale or was opened in another browser: start again from ${PATHS.install}.`);
+        return page(
+          400,
+          "HubSpot install expired",
+          `The install link is stale or was opened in another browser: start again from ${PATHS.install}.`,
+        );
       if (!query.data.code) return page(400, "HubSpot install failed", "HubSpot sent no authorization code.");
       try {
         const portalId = await this.complete(query.data.code);

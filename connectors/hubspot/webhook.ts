@@ -66,7 +66,10 @@ export interface HubSpotWebhookOptions {
 }
 
 function problem(response: express.Response, status: number, title: string, detail: string, extra: object = {}): void {
-  response.status(status).type("application/problem+json").json({ type: "about:blank", title, status, detail, ...extra });
+  response
+    .status(status)
+    .type("application/problem+json")
+    .json({ type: "about:blank", title, status, detail, ...extra });
 }
 
 /** The full URI HubSpot called: the public origin with the path and query string as received. */
@@ -99,7 +102,13 @@ export function hubspotWebhookRouter(options: HubSpotWebhookOptions): Router {
     }
     const parsed = hubspotBatchSchema.safeParse(json);
     if (!parsed.success) {
-      const errors = parsed.error.issues.map((issue) => ({ path: issue.path.map((part) => (typeof part === "number" ? `[${part}]` : part)).join(".").replace(/\.\[/g, "["), message: issue.message }));
+      const errors = parsed.error.issues.map((issue) => ({
+        path: issue.path
+          .map((part) => (typeof part === "number" ? `[${part}]` : part))
+          .join(".")
+          .replace(/\.\[/g, "["),
+        message: issue.message,
+      }));
       problem(response, 422, "Invalid request", `the webhook batch is invalid: ${errors[0]?.path || "body"}: ${errors[0]?.message}`, {
         errors,
       });

@@ -39,9 +39,12 @@ export function noteHtml(decision: Decision, decisionId: number): string {
   const markdown = decision.handoff
     ? renderHandoffMarkdown(decision.handoff)
     : `**Tandem: ${decision.route}** (${decision.routeReason})\n\nIntent ${decision.triage.intent} (${Math.round(decision.triage.confidence * 100)}%), escalation score ${decision.escalation.score}.${decision.suggestion ? `\n\nSuggested reply:\n\n${decision.suggestion.text}` : ""}`;
-  const paragraphs = markdown
-    .split(/\n{2,}/)
-    .map((block) => `<p>${escapeHtml(block).replace(/\*\*(.+?)\*\*/g, "<strong>$1</strong>").replace(/\n/g, "<br>")}</p>`);
+  const paragraphs = markdown.split(/\n{2,}/).map(
+    (block) =>
+      `<p>${escapeHtml(block)
+        .replace(/\*\*(.+?)\*\*/g, "<strong>$1</strong>")
+        .replace(/\n/g, "<br>")}</p>`,
+  );
   // the marker lets a retry find this note; HubSpot keeps the data attribute-free span text as is
   return `${paragraphs.join("")}<p><span>${marker(decisionId)}</span></p>`;
 }

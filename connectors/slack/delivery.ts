@@ -211,7 +211,8 @@ export function slackDeliverers(options: SlackDeliveryOptions): Map<string, Deli
       userId = (await call((client) => client.users.lookupByEmail({ email }))).user?.id;
     } catch (error) {
       // nobody in the workspace with that address: nothing to send, and nothing to retry
-      if (error instanceof DeliveryError && /users_not_found/.test(error.message)) return { skipped: "no Slack user with the owner's email" };
+      if (error instanceof DeliveryError && /users_not_found/.test(error.message))
+        return { skipped: "no Slack user with the owner's email" };
       throw error;
     }
     if (!userId) return { skipped: "no Slack user with the owner's email" };
@@ -222,7 +223,7 @@ export function slackDeliverers(options: SlackDeliveryOptions): Map<string, Deli
     if (context.attempt > 1) {
       const history = await call((client) => client.conversations.history({ channel, limit: 20, include_all_metadata: true }));
       const sent = (history.messages ?? []).some(
-        (message) => (message.metadata?.event_payload as { key?: string } | undefined)?.key === key,
+        (message) => (message.metadata?.event_payload as Record<string, unknown> | undefined)?.key === key,
       );
       if (sent) return { channel, repeated: true };
     }

@@ -198,7 +198,10 @@ function customerLine(customer: CustomerInfo): string {
   if (customer.deals && customer.deals.length > 0)
     parts.push(
       `open deals: ${customer.deals
-        .map((deal) => `${deal.name}${deal.amount !== undefined ? ` ${deal.amount.toLocaleString("en-US")}` : ""}${deal.stage ? ` (${deal.stage})` : ""}`)
+        .map(
+          (deal) =>
+            `${deal.name}${deal.amount !== undefined ? ` ${deal.amount.toLocaleString("en-US")}` : ""}${deal.stage ? ` (${deal.stage})` : ""}`,
+        )
         .join(", ")}`,
     );
   if (customer.owner) parts.push(`owner ${customer.owner}`);

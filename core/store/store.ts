@@ -707,7 +707,9 @@ export class Store {
     await this.db
       .insertInto("hubspot_installations")
       .values({ portal_id: row.portalId, sealed: row.sealed, expires_at: row.expiresAt, installed_at: now, updated_at: now })
-      .onConflict((conflict) => conflict.column("portal_id").doUpdateSet({ sealed: row.sealed, expires_at: row.expiresAt, updated_at: now }))
+      .onConflict((conflict) =>
+        conflict.column("portal_id").doUpdateSet({ sealed: row.sealed, expires_at: row.expiresAt, updated_at: now }),
+      )
       .execute();
   }
 
@@ -720,7 +722,11 @@ export class Store {
   }
 
   async listHubSpotInstallations(): Promise<{ portal_id: string; installed_at: Date; updated_at: Date }[]> {
-    return this.db.selectFrom("hubspot_installations").select(["portal_id", "installed_at", "updated_at"]).orderBy("updated_at", "desc").execute();
+    return this.db
+      .selectFrom("hubspot_installations")
+      .select(["portal_id", "installed_at", "updated_at"])
+      .orderBy("updated_at", "desc")
+      .execute();
   }
 
   async deleteHubSpotInstallation(portalId: string): Promise<void> {

@@ -22,8 +22,12 @@ export async function hubspotApiFromEnv(portal: string | undefined) {
   const settings = env.data;
   const { HubSpotApi, staticToken } = await import("../../../connectors/hubspot/client.js");
   if (settings.HUBSPOT_ACCESS_TOKEN && !portal)
-    return { api: new HubSpotApi({ tokens: staticToken(settings.HUBSPOT_ACCESS_TOKEN), basePath: settings.HUBSPOT_API_URL }), close: async () => {} };
-  if (!portal) throw new UsageError("set HUBSPOT_ACCESS_TOKEN (a private app's token), or give --portal ID for an account installed with OAuth");
+    return {
+      api: new HubSpotApi({ tokens: staticToken(settings.HUBSPOT_ACCESS_TOKEN), basePath: settings.HUBSPOT_API_URL }),
+      close: async () => {},
+    };
+  if (!portal)
+    throw new UsageError("set HUBSPOT_ACCESS_TOKEN (a private app's token), or give --portal ID for an account installed with OAuth");
   if (!settings.HUBSPOT_CLIENT_ID || !settings.HUBSPOT_CLIENT_SECRET || !settings.TANDEM_PUBLIC_URL)
     throw new UsageError("--portal: HUBSPOT_CLIENT_ID, HUBSPOT_CLIENT_SECRET and TANDEM_PUBLIC_URL are needed to use an OAuth install");
   const [{ loadConfig }, { openConfiguredStore }, { HubSpotInstallations }] = await Promise.all([
@@ -64,7 +68,10 @@ export const hubspotCommand = defineCommand({
   }),
   async run(input, { out }) {
     if (input.positionals[0] === "accounts") {
-      const [{ loadConfig }, { openConfiguredStore }] = await Promise.all([import("../../server/config.js"), import("../../server/service.js")]);
+      const [{ loadConfig }, { openConfiguredStore }] = await Promise.all([
+        import("../../server/config.js"),
+        import("../../server/service.js"),
+      ]);
       const store = await openConfiguredStore(loadConfig());
       try {
         const accounts = await store.listHubSpotInstallations();

@@ -51,7 +51,10 @@ export const trainCommand = defineCommand({
     .object({
       data: z.string().min(1).optional(),
       from: z.enum(["zendesk", "hubspot"], { error: 'the sources are "zendesk" and "hubspot"' }).optional(),
-      "label-property": z.string().regex(/^[a-z0-9_]+$/, "must be a property's internal name, e.g. hs_ticket_category").optional(),
+      "label-property": z
+        .string()
+        .regex(/^[a-z0-9_]+$/, "must be a property's internal name, e.g. hs_ticket_category")
+        .optional(),
       portal: z.string().regex(/^\d+$/, "must be the account's hub id (digits)").optional(),
       "label-field": numberFlag("label-field", (n) => n.int().positive()).optional(),
       "label-tag-prefix": z.string().min(1).optional(),

@@ -89,7 +89,7 @@ describe("tandem command line", () => {
   it("explains usage mistakes with exit code 2", async () => {
     const missing = await cli("train", "--out", "x.tdm");
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain("tandem train: --data: give --data FILE or --from zendesk (one of them)");
+    expect(missing.stderr).toContain("tandem train: --data: give --data FILE or --from zendesk|hubspot (one of them)");
 
     const unknownFlag = await cli("eval", "--data", "x.csv", "--modle", "m.tdm");
     expect(unknownFlag.code).toBe(2);

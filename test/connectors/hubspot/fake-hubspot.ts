@@ -19,7 +19,13 @@ export function signedPost(path: string, body: unknown, options: { timestamp?: n
     headers: {
       "content-type": "application/json",
       "x-hubspot-request-timestamp": timestamp,
-      "x-hubspot-signature-v3": hubspotSignature(options.secret ?? CLIENT_SECRET, "POST", options.signAs ?? `${PUBLIC_URL}${path}`, text, timestamp),
+      "x-hubspot-signature-v3": hubspotSignature(
+        options.secret ?? CLIENT_SECRET,
+        "POST",
+        options.signAs ?? `${PUBLIC_URL}${path}`,
+        text,
+        timestamp,
+      ),
     },
   };
 }

@@ -216,4 +216,48 @@ describe("Slack delivery", () => {
     expect(breach).toMatchObject({ state: "delivered", result: { skipped: "claimed" } });
     expect(nock.pendingMocks()).toEqual([]);
   });
+
+  it("tells a deal's owner in a direct message once, found by email, and skips an owner who is not in Slack", async () => {
+    const handled = await ask("9100", "m1", "I need a person now, our renewal depends on this");
+    const escalationId = handled?.escalation?.id ?? -1;
+    const deliver = slackDeliverers({ store, client: slackClient("xoxb-test-token") }).get("slack.owner");
+    const posts: SlackCall[] = [];
+    const slack = nock("https://slack.com")
+      .post("/api/users.lookupByEmail", (body) => form(body).email === "jane@acme.example")
+      .times(2)
+      .reply(200, { ok: true, user: { id: "U0JANE" } })
+      .post("/api/conversations.open", (body) => form(body).users === "U0JANE")
+      .times(2)
+      .reply(200, { ok: true, channel: { id: "D0JANE" } })
+      .post("/api/chat.postMessage", (body) => posts.push(form(body)) > 0)
+      .reply(200, { ok: true, channel: "D0JANE", ts: "1700000000.000100" })
+      // the retry finds the message it sent (by its metadata) and does not send it again
+      .post("/api/conversations.history", (body) => form(body).channel === "D0JANE")
+      .reply(200, {
+        ok: true,
+        messages: [
+          {
+            ts: "1700000000.000100",
+            text: "…",
+            metadata: { event_type: "tandem_owner_notice", event_payload: { key: `owner:${escalationId}` } },
+          },
+        ],
+      });
+    const payload = { escalationId, email: "jane@acme.example", why: "own the open deal Renewal 2027 with" };
+    expect(await deliver?.(payload, { id: 1, idempotencyKey: "k", attempt: 1 })).toEqual({ channel: "D0JANE", ts: "1700000000.000100" });
+    expect(await deliver?.(payload, { id: 1, idempotencyKey: "k", attempt: 2 })).toEqual({ channel: "D0JANE", repeated: true });
+    expect(slack.isDone()).toBe(true);
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.channel).toBe("D0JANE");
+    expect(posts[0]?.text).toMatch(
+      /^:briefcase: A customer you own the open deal Renewal 2027 with needs a person \((human|urgent), score \d+\): /,
+    );
+    expect(posts[0]?.text).toContain("<https://acme.zendesk.com/agent/tickets/9100|Open the ticket>");
+
+    nock("https://slack.com").post("/api/users.lookupByEmail").reply(200, { ok: false, error: "users_not_found" });
+    expect(await deliver?.({ ...payload, email: "nobody@acme.example" }, { id: 2, idempotencyKey: "k2", attempt: 1 })).toEqual({
+      skipped: "no Slack user with the owner's email",
+    });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
 });

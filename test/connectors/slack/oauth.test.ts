@@ -6,6 +6,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../apps/server/config.js";
 import { type RunningService, startService } from "../../../apps/server/service.js";
+import { BOT_SCOPES } from "../../../connectors/slack/ids.js";
 import { Sealer } from "../../../connectors/slack/installations.js";
 import { Store } from "../../../core/store/store.js";
 import { errorOf } from "../../fixtures/error-of.js";
@@ -42,7 +43,7 @@ describe("Slack OAuth install", () => {
     const location = new URL(install.headers.get("location") ?? "");
     expect(`${location.origin}${location.pathname}`).toBe("https://slack.com/oauth/v2/authorize");
     expect(location.searchParams.get("client_id")).toBe(settings.SLACK_CLIENT_ID);
-    expect(location.searchParams.get("scope")).toBe("chat:write,chat:write.public,commands,channels:read,groups:read,usergroups:read");
+    expect(location.searchParams.get("scope")).toBe(BOT_SCOPES.join(","));
     const state = location.searchParams.get("state") ?? "";
     const cookie = (install.headers.get("set-cookie") ?? "").split(";")[0];
     expect(cookie).toMatch(/^slack-app-oauth-state=/);
@@ -53,7 +54,7 @@ describe("Slack OAuth install", () => {
         ok: true,
         app_id: "A0APP",
         authed_user: { id: "U0ADMIN" },
-        scope: "chat:write,chat:write.public,commands,channels:read,groups:read,usergroups:read",
+        scope: BOT_SCOPES.join(","),
         token_type: "bot",
         access_token: "xoxb-installed-token",
         bot_user_id: "U0BOT",

@@ -76,7 +76,7 @@ describe("training from Zendesk", () => {
       expect(await runCli(["train", "--from", "zendesk", "--label-field", "1", "--out", model], output)).toBe(2);
       expect(err.join("\n")).toContain("--from zendesk: ZENDESK_EMAIL: is needed with ZENDESK_API_TOKEN (or set ZENDESK_OAUTH_TOKEN)");
       expect(await runCli(["train", "--out", model], output)).toBe(2);
-      expect(err.join("\n")).toContain("--data: give --data FILE or --from zendesk (one of them)");
+      expect(err.join("\n")).toContain("--data: give --data FILE or --from zendesk|hubspot (one of them)");
     } finally {
       for (const name of ["ZENDESK_SUBDOMAIN", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN"])
         if (saved[name] === undefined) delete process.env[name];

@@ -105,6 +105,13 @@ export const configSchema = z.object({
   HUBSPOT_CLIENT_ID: optionalText,
   /** With HUBSPOT_ACCESS_TOKEN: the account (hub id) it belongs to; events from other accounts are refused. */
   HUBSPOT_PORTAL_ID: optionalText.pipe(z.string().regex(/^\d+$/, "must be the account's hub id (digits)").optional()),
+  /** The inbox agent (actor id A-123…) that replies written in Slack are sent as. */
+  HUBSPOT_SENDER_ACTOR_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^A-\d+$/, "must be an agent's actor id, e.g. A-1234567")
+      .optional(),
+  ),
   /** The company or contact property holding the customer's tier (matched against the policy's tiers); lifecycle stage otherwise. */
   HUBSPOT_TIER_PROPERTY: optionalText.pipe(
     z

@@ -268,7 +268,8 @@ export async function startService(config: ServiceConfig, options: ServiceOption
       }
       outbox.wake();
     });
-    for (const [kind, deliverer] of hubspotDeliverers({ store, api: access.api })) deliverers.set(kind, deliverer);
+    for (const [kind, deliverer] of hubspotDeliverers({ store, api: access.api, senderActorId: config.HUBSPOT_SENDER_ACTOR_ID }))
+      deliverers.set(kind, deliverer);
   }
 
   const enqueueSlack = enqueueForDecision;

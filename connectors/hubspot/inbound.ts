@@ -45,7 +45,15 @@ export interface InboundOptions {
   appUrl?: string | undefined;
 }
 
-const TICKET_PROPERTIES = ["subject", "content", "source_type", "hs_ticket_priority", "hubspot_owner_id", "createdate"];
+const TICKET_PROPERTIES = [
+  "subject",
+  "content",
+  "source_type",
+  "hs_ticket_priority",
+  "hubspot_owner_id",
+  "createdate",
+  "hs_conversations_originating_thread_id",
+];
 const DEAL_PROPERTIES = ["dealname", "amount", "dealstage", "hs_is_closed", "hubspot_owner_id"];
 const MAX_DEALS = 20;
 
@@ -130,6 +138,9 @@ export class HubSpotInbound {
       client.crm.tickets.basicApi.getById(ticketId, TICKET_PROPERTIES, undefined, ["contacts", "companies", "deals"]),
     );
     const properties = ticket.properties;
+    // a ticket the help desk opened from an inbox thread is decided from the thread's messages (their events come too),
+    // so that the customer's first message is not decided twice
+    if (text(properties.hs_conversations_originating_thread_id)) return undefined;
     const subject = text(properties.subject);
     const body = text(properties.content) ?? subject;
     if (!body) return undefined;

@@ -5,6 +5,7 @@
 // - on an inbox thread without a ticket: the same as an internal comment on the thread.
 // A retried delivery looks for the decision's marker before writing the note again, so a timeout after HubSpot wrote it
 // leaves one note, not two. Property updates are the same on every attempt.
+import { z } from "zod";
 import type { Decision } from "../../core/decide/decide.js";
 import { renderHandoffMarkdown, renderHandoffText } from "../../core/decide/handoff.js";
 import { type Deliverer, DeliveryError } from "../../core/store/outbox-worker.js";
@@ -13,6 +14,8 @@ import type { HubSpotApi } from "./client.js";
 import { ASSOCIATION_TYPES, type HubSpotRef, parseConversationKey } from "./ids.js";
 
 export const HUBSPOT_WRITEBACK = "hubspot.writeback";
+/** A reply a person wrote in Slack (Send reply), sent to the customer on the ticket's inbox thread. */
+export const HUBSPOT_REPLY = "reply.hubspot";
 
 export interface WritebackPayload {
   /** The conversation key (portal/ticket/id or portal/thread/id). */
@@ -63,6 +66,79 @@ export function ticketProperties(decision: Decision, ownerId: string | undefined
 export interface WritebackOptions {
   store: Store;
   api: (portalId: string) => Promise<HubSpotApi>;
+  /** The agent replies from Slack are sent as, in the inbox (A-123…). */
+  senderActorId?: string | undefined;
+}
+
+const threadMessagesSchema = z.looseObject({
+  results: z
+    .array(
+      z.looseObject({
+        type: z.string(),
+        text: z.string().nullish(),
+        direction: z.string().nullish(),
+        createdAt: z.string().nullish(),
+        channelId: z.coerce.string().nullish(),
+        channelAccountId: z.coerce.string().nullish(),
+        subject: z.string().nullish(),
+        senders: z
+          .array(
+            z.looseObject({
+              actorId: z.string().nullish(),
+              deliveryIdentifier: z.looseObject({ type: z.string(), value: z.string() }).nullish(),
+            }),
+          )
+          .nullish(),
+      }),
+    )
+    .default([]),
+});
+
+/** Sends a person's reply on the inbox thread, on the channel and to the address the customer last wrote from. */
+async function sendReply(api: HubSpotApi, ref: HubSpotRef, text: string, attempt: number, senderActorId: string | undefined) {
+  let threadId = ref.kind === "thread" ? ref.id : undefined;
+  if (!threadId) {
+    const ticket = await api.call(`reading ticket ${ref.id}`, (client) =>
+      client.crm.tickets.basicApi.getById(ref.id, ["hs_conversations_originating_thread_id"]),
+    );
+    threadId = ticket.properties.hs_conversations_originating_thread_id?.trim() || undefined;
+  }
+  if (!threadId)
+    throw new DeliveryError(`ticket ${ref.id} has no inbox thread to answer on: answer it in HubSpot (Tandem's note holds the draft)`, {
+      retryable: false,
+    });
+  if (!senderActorId)
+    throw new DeliveryError("set HUBSPOT_SENDER_ACTOR_ID (the inbox agent replies are sent as, A-123…), then retry from the dashboard", {
+      retryable: false,
+    });
+  const base = `/conversations/v3/conversations/threads/${encodeURIComponent(threadId)}/messages`;
+  const { results } = threadMessagesSchema.parse(await api.request(`reading thread ${threadId}`, "GET", `${base}?limit=100`));
+  const messages = results
+    .filter((message) => message.type === "MESSAGE")
+    .sort((a, b) => Date.parse(a.createdAt ?? "") - Date.parse(b.createdAt ?? ""));
+  // a retry after HubSpot took the reply finds it on the thread
+  if (attempt > 1 && messages.some((message) => message.direction === "OUTGOING" && message.text?.trim() === text.trim()))
+    return { threadId, note: "already sent" };
+  const last = messages.filter((message) => message.direction === "INCOMING").at(-1);
+  if (!last?.channelId || !last.channelAccountId)
+    throw new DeliveryError(`thread ${threadId} has no message from the customer to answer`, { retryable: false });
+  const sender = last.senders?.[0];
+  const sent = await api.request<{ id?: string }>(`replying on thread ${threadId}`, "POST", base, {
+    type: "MESSAGE",
+    text,
+    richText: `<p>${escapeHtml(text).replace(/\n/g, "<br>")}</p>`,
+    senderActorId,
+    channelId: last.channelId,
+    channelAccountId: last.channelAccountId,
+    ...(last.subject ? { subject: last.subject.startsWith("Re:") ? last.subject : `Re: ${last.subject}` } : {}),
+    recipients: [
+      {
+        ...(sender?.actorId ? { actorId: sender.actorId } : {}),
+        ...(sender?.deliveryIdentifier ? { deliveryIdentifiers: [sender.deliveryIdentifier], recipientField: "TO" } : {}),
+      },
+    ],
+  });
+  return { threadId, message: sent.id ?? "sent" };
 }
 
 async function noteExists(api: HubSpotApi, ticketId: string, tag: string): Promise<boolean> {
@@ -136,5 +212,14 @@ export function hubspotDeliverers(options: WritebackOptions): Map<string, Delive
       ? writeTicket(api, ref, payload, decision, context.attempt)
       : writeThread(api, ref, payload, decision, context.attempt);
   };
-  return new Map([[HUBSPOT_WRITEBACK, writeback]]);
+  const reply: Deliverer = async (raw, context) => {
+    const { externalId, text } = raw as { externalId?: string; text: string };
+    const ref = externalId ? parseConversationKey(externalId) : undefined;
+    if (!ref) throw new DeliveryError(`not a HubSpot conversation: ${externalId ?? "none"}`, { retryable: false });
+    return sendReply(await options.api(ref.portalId), ref, text, context.attempt, options.senderActorId);
+  };
+  return new Map([
+    [HUBSPOT_WRITEBACK, writeback],
+    [HUBSPOT_REPLY, reply],
+  ]);
 }

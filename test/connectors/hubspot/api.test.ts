@@ -9,7 +9,7 @@ import { HubSpotApi, rateLimitDelay, staticToken } from "../../../connectors/hub
 import { exportClosedTickets } from "../../../connectors/hubspot/export.js";
 import { HubSpotInstallations } from "../../../connectors/hubspot/oauth.js";
 import { setupHubSpotProperties } from "../../../connectors/hubspot/setup.js";
-import { HUBSPOT_WRITEBACK, hubspotDeliverers } from "../../../connectors/hubspot/writeback.js";
+import { HUBSPOT_REPLY, HUBSPOT_WRITEBACK, hubspotDeliverers } from "../../../connectors/hubspot/writeback.js";
 import { starterDecider } from "../../../core/decide/decide.js";
 import { DeliveryError } from "../../../core/store/outbox-worker.js";
 import { Store } from "../../../core/store/store.js";
@@ -250,6 +250,82 @@ describe("HubSpot write-back retries", () => {
           retryable: false,
         },
       );
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe("replies written in Slack, sent on HubSpot", () => {
+  it("answers on the ticket's inbox thread, on the customer's channel and address, once", async () => {
+    const store = await Store.open();
+    try {
+      const options = { store, api: () => Promise.resolve(new HubSpotApi({ tokens: staticToken(TOKEN) })), senderActorId: "A-777" };
+      const reply = hubspotDeliverers(options).get(HUBSPOT_REPLY);
+      const text = "Hi Ada, I have refunded the second charge on order 5512.";
+      const thread = [
+        {
+          id: "m1",
+          type: "MESSAGE",
+          text: "I was charged twice",
+          direction: "INCOMING",
+          createdAt: "2026-11-23T09:00:00Z",
+          channelId: "1002",
+          channelAccountId: "555",
+          subject: "Double charge",
+          senders: [{ actorId: "V-9", deliveryIdentifier: { type: "HS_EMAIL_ADDRESS", value: "ada@example.com" } }],
+        },
+        { id: "c1", type: "COMMENT", text: "tandem-decision-1", createdAt: "2026-11-23T09:00:01Z" },
+      ];
+      const sent: Record<string, unknown>[] = [];
+      const hubspot = nock(HUBSPOT_API)
+        .get("/crm/v3/objects/tickets/42")
+        .query(true)
+        .times(2)
+        .reply(200, record("42", { hs_conversations_originating_thread_id: "9001" }))
+        .get("/conversations/v3/conversations/threads/9001/messages")
+        .query({ limit: "100" })
+        .reply(200, { results: thread })
+        .post("/conversations/v3/conversations/threads/9001/messages", (body: Record<string, unknown>) => sent.push(body) > 0)
+        .reply(201, { id: "m2", type: "MESSAGE" })
+        .get("/conversations/v3/conversations/threads/9001/messages")
+        .query({ limit: "100" })
+        .reply(200, {
+          results: [...thread, { id: "m2", type: "MESSAGE", text, direction: "OUTGOING", createdAt: "2026-11-23T09:05:00Z" }],
+        });
+      const payload = { externalId: `${PORTAL}/ticket/42`, messageId: 3, text };
+      expect(await reply?.(payload, { id: 1, idempotencyKey: "r", attempt: 1 })).toEqual({ threadId: "9001", message: "m2" });
+      expect(await reply?.(payload, { id: 1, idempotencyKey: "r", attempt: 2 })).toEqual({ threadId: "9001", note: "already sent" });
+      expect(hubspot.isDone()).toBe(true);
+      expect(sent).toEqual([
+        {
+          type: "MESSAGE",
+          text,
+          richText: "<p>Hi Ada, I have refunded the second charge on order 5512.</p>",
+          senderActorId: "A-777",
+          channelId: "1002",
+          channelAccountId: "555",
+          subject: "Re: Double charge",
+          recipients: [
+            { actorId: "V-9", deliveryIdentifiers: [{ type: "HS_EMAIL_ADDRESS", value: "ada@example.com" }], recipientField: "TO" },
+          ],
+        },
+      ]);
+
+      // a ticket with no thread, or no agent to send as: a dead letter that says what to do
+      nock(HUBSPOT_API).get("/crm/v3/objects/tickets/43").query(true).reply(200, record("43", {}));
+      const noThread = await errorOf(
+        reply?.({ ...payload, externalId: `${PORTAL}/ticket/43` }, { id: 2, idempotencyKey: "r2", attempt: 1 }),
+      );
+      expect(noThread).toMatchObject({
+        retryable: false,
+        message: "ticket 43 has no inbox thread to answer on: answer it in HubSpot (Tandem's note holds the draft)",
+      });
+      const anonymous = hubspotDeliverers({ ...options, senderActorId: undefined }).get(HUBSPOT_REPLY);
+      const noActor = await errorOf(
+        anonymous?.({ ...payload, externalId: `${PORTAL}/thread/9001` }, { id: 3, idempotencyKey: "r3", attempt: 1 }),
+      );
+      expect((noActor as Error).message).toMatch(/^set HUBSPOT_SENDER_ACTOR_ID/);
     } finally {
       await store.close();
     }

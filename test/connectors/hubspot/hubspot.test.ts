@@ -294,6 +294,18 @@ describe("HubSpot in the service (private app token)", () => {
     ]);
   });
 
+  it("leaves a ticket the help desk opened from an inbox thread to the thread's own message event", async () => {
+    const read = nock(HUBSPOT_API)
+      .get("/crm/v3/objects/tickets/601")
+      .query(true)
+      .reply(200, ticketRecord(601, { subject: "Chat", content: "my parcel never came", hs_conversations_originating_thread_id: "9100" }));
+    await post([ticketCreated(601)]);
+    await waitFor(() => read.isDone());
+    await waitFor(async () => ((await running.store.countEvents("hubspot")).received ?? 0) === 0);
+    expect(read.isDone()).toBe(true);
+    expect(await running.store.findConversation("hubspot", `${PORTAL}/ticket/601`)).toBeUndefined();
+  });
+
   it("ignores events from another HubSpot account", async () => {
     const response = await post([{ ...ticketCreated(777), portalId: 999 }]);
     expect(await response.json()).toEqual({ accepted: 0, duplicates: 0, ignored: 1 });

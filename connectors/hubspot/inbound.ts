@@ -186,7 +186,8 @@ export class HubSpotInbound {
     if (message.type !== "MESSAGE" || message.direction !== "INCOMING") return undefined;
     const body = text(message.text);
     if (!body) return undefined;
-    const thread = threadSchema.parse(await api.request(`reading thread ${threadId}`, "GET", base));
+    // threadAssociations (the ticket) comes only when asked for
+    const thread = threadSchema.parse(await api.request(`reading thread ${threadId}`, "GET", `${base}?association=TICKET`));
     const ticketId = text(thread.threadAssociations?.associatedTicketId);
     const contactId = text(thread.associatedContactId);
     const sender = message.senders?.[0];

@@ -271,6 +271,7 @@ describe("HubSpot in the service (private app token)", () => {
         senders: [{ actorId: "V-55", name: "Grace", deliveryIdentifier: { type: "HS_EMAIL_ADDRESS", value: "grace@example.com" } }],
       })
       .get("/conversations/v3/conversations/threads/9001")
+      .query({ association: "TICKET" })
       .reply(200, { id: "9001", associatedContactId: null, originalChannelId: "1000", status: "OPEN" })
       .get("/conversations/v3/conversations/threads/9001/messages/m-2")
       .reply(200, { id: "m-2", type: "MESSAGE", text: "Let me check that for you.", direction: "OUTGOING", channelId: "1000" })

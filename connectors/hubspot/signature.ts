@@ -52,7 +52,8 @@ export function verifyHubSpotSignature(clientSecret: string, request: SignedRequ
   if (!/^\d{10,16}$/.test(timestamp) || !Number.isFinite(at) || Math.abs(now - at) > SIGNATURE_WINDOW_MS)
     return { ok: false, reason: "stale" };
   const expected = Buffer.from(hubspotSignature(clientSecret, request.method, request.uri, request.body, timestamp));
-  const given = Buffer.from(signature);
+  // base64 has no spaces: a "+" turned into a space by a proxy that form-decoded the header is put back
+  const given = Buffer.from(signature.replace(/ /g, "+"));
   return expected.length === given.length && timingSafeEqual(expected, given) ? { ok: true } : { ok: false, reason: "mismatch" };
 }
 

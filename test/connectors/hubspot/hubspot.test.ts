@@ -60,6 +60,15 @@ describe("HubSpot's v3 signature", () => {
     });
   });
 
+  it("reads a signature whose + a proxy turned into a space", () => {
+    const plus = Array.from({ length: 200 }, (_, index) => `[{"eventId":${index}}]`)
+      .map((text) => ({ text, signature: hubspotSignature(CLIENT_SECRET, "POST", uri, text, timestamp) }))
+      .find(({ signature }) => signature.includes("+"));
+    expect(plus).toBeDefined();
+    const mangled = plus?.signature.replace(/\+/g, " ");
+    expect(check({ body: plus?.text, signature: mangled })).toEqual({ ok: true });
+  });
+
   it("signs the URI with HubSpot's decoded characters, so an encoded query matches its decoded form", () => {
     expect(signedUri("https://t.example.com/hubspot/card?email=ada%40example.com&x=a%3Ab%2Cc")).toBe(
       "https://t.example.com/hubspot/card?email=ada@example.com&x=a:b,c",

@@ -9,6 +9,7 @@ import { type RunningService, startService } from "../../../apps/server/service.
 import { hubspotSignature, signedUri, verifyHubSpotSignature } from "../../../connectors/hubspot/signature.js";
 import type { Decision } from "../../../core/decide/decide.js";
 import { Store } from "../../../core/store/store.js";
+import { waitFor } from "../../fixtures/wait-for.js";
 import {
   batch,
   CLIENT_SECRET,
@@ -105,9 +106,6 @@ describe("HubSpot in the service (private app token)", () => {
     nock.cleanAll();
   });
 
-  const waitFor = async (check: () => boolean | Promise<boolean>) => {
-    for (let tries = 0; tries < 250 && !(await check()); tries++) await new Promise((resolve) => setTimeout(resolve, 20));
-  };
   const post = (body: unknown, options?: Parameters<typeof signedPost>[2]) =>
     fetch(`${local}/hubspot/webhook`, signedPost("/hubspot/webhook", body, options));
 

@@ -9,6 +9,7 @@ import { verifyZendeskSignature, zendeskSignature } from "../../../connectors/ze
 import { zendeskAuthorization, zendeskTag } from "../../../connectors/zendesk/writeback.js";
 import { Store } from "../../../core/store/store.js";
 import { errorOf } from "../../fixtures/error-of.js";
+import { waitFor } from "../../fixtures/wait-for.js";
 
 const SECRET = "dGhpc19pc19hX3NpZ25pbmdfc2VjcmV0";
 const ZENDESK = "https://acme.zendesk.com";
@@ -84,10 +85,6 @@ describe("Zendesk in the service", () => {
   afterEach(() => {
     nock.cleanAll();
   });
-
-  const waitFor = async (check: () => boolean | Promise<boolean>) => {
-    for (let tries = 0; tries < 200 && !(await check()); tries++) await new Promise((resolve) => setTimeout(resolve, 20));
-  };
 
   it("decides a new ticket once and writes priority, field, note and tags back, tandem_done last", async () => {
     const writes: { method: string; path: string; body: Record<string, unknown> }[] = [];

@@ -173,7 +173,7 @@ export function benchRetrieval(dataDir: string): RetrievalRow[] {
     };
   };
   return [
-    measure("Tandem knowledge base (MiniSearch, stemmed, fields boosted)", (query) =>
+    measure("Tandem knowledge base (BM25+ ranked as MiniSearch, stemmed, fields boosted)", (query) =>
       kb.search(query, { limit: 1000 }).map((hit) => hit.passage.article),
     ),
     measure("plain BM25 (k1 1.2, b 0.75, no stemming)", (query) => bm25.search(query).map((index) => answers[index].thread_id)),

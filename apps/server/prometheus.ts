@@ -1,6 +1,6 @@
 // /metrics in the Prometheus text format: process metrics, HTTP latency, decisions by route, and queue sizes read from the
 // store when scraped.
-import type { RequestHandler } from "express";
+import type { Request } from "express";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { Store } from "../../core/store/store.js";
 
@@ -8,8 +8,8 @@ export interface ServiceMetricsRegistry {
   registry: Registry;
   httpDuration: Histogram<"method" | "route" | "status">;
   decisions: Counter<"route" | "intent">;
-  /** Records the request's duration under its route pattern, never the raw URL (ids would explode the label set). */
-  middleware: RequestHandler;
+  /** Records a finished request's duration under its route pattern, never the raw URL (ids would explode the label set). */
+  observeRequest: (request: Request, status: number, seconds: number) => void;
 }
 
 export function createMetricsRegistry(store: Store): ServiceMetricsRegistry {
@@ -55,13 +55,18 @@ export function createMetricsRegistry(store: Store): ServiceMetricsRegistry {
       this.set((await store.listEscalations({ states: ["open", "claimed", "snoozed"], limit: 100_000 })).length);
     },
   });
-  const middleware: RequestHandler = (request, response, next) => {
-    const end = httpDuration.startTimer();
-    response.on("finish", () => {
-      const route = (request.route as { path?: string } | undefined)?.path;
-      end({ method: request.method, route: route ? `${request.baseUrl}${route}` : "unmatched", status: String(response.statusCode) });
-    });
-    next();
+  // one labelled child per method, route and status, found again without prom-client hashing the labels on every request
+  const children = new Map<string, Histogram.Internal<"method" | "route" | "status">>();
+  const observeRequest = (request: Request, status: number, seconds: number) => {
+    const path = (request.route as { path?: string } | undefined)?.path;
+    const route = path ? request.baseUrl + path : "unmatched";
+    const key = `${request.method} ${status} ${route}`;
+    let child = children.get(key);
+    if (child === undefined) {
+      child = httpDuration.labels({ method: request.method, route, status: String(status) });
+      children.set(key, child);
+    }
+    child.observe(seconds);
   };
-  return { registry, httpDuration, decisions, middleware };
+  return { registry, httpDuration, decisions, observeRequest };
 }

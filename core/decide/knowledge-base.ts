@@ -1,13 +1,14 @@
-// The knowledge base: Markdown articles split into self-contained passages, indexed locally with MiniSearch and an English stemmer.
+// The knowledge base: Markdown articles split into self-contained passages, indexed locally (BM25+ ranked as MiniSearch ranks,
+// see passage-index.ts) with an English stemmer.
 import { readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import MiniSearch from "minisearch";
 import { stemmer } from "stemmer";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { TandemError } from "../errors.js";
 import { readTextFile } from "../read-text-file.js";
+import { PassageIndex } from "./passage-index.js";
 
 export const articleFrontMatterSchema = z.object({
   title: z.string().min(1),
@@ -101,7 +102,7 @@ export function loadPassages(folder: string = starterKnowledgeBasePath): Passage
 const stems = new Map<string, string>();
 const MAX_CACHED_STEMS = 50_000;
 
-function processTerm(term: string): string | null {
+export function processTerm(term: string): string | null {
   const lower = term.toLowerCase();
   if (STOP_WORDS.has(lower)) return null;
   let stem = stems.get(lower);
@@ -128,21 +129,21 @@ const INTENT_BOOST = 1.5;
 
 export class KnowledgeBase {
   readonly passages: readonly Passage[];
-  private readonly index: MiniSearch<Passage>;
-  private readonly byId: Map<string, Passage>;
+  private readonly index: PassageIndex<Passage>;
   private readonly byArticle = new Map<string, Passage>();
 
   constructor(passages: readonly Passage[]) {
     this.passages = passages;
-    this.byId = new Map(passages.map((passage) => [passage.id, passage]));
     for (const passage of passages) if (!this.byArticle.has(passage.article)) this.byArticle.set(passage.article, passage);
-    this.index = new MiniSearch<Passage>({
-      fields: ["title", "heading", "text"],
-      storeFields: [],
+    this.index = new PassageIndex(
+      passages,
+      [
+        { read: (passage) => passage.title, boost: 1.5 },
+        { read: (passage) => passage.heading, boost: 2 },
+        { read: (passage) => passage.text, boost: 1 },
+      ],
       processTerm,
-      searchOptions: { boost: { heading: 2, title: 1.5 }, prefix: false, fuzzy: false, combineWith: "OR" },
-    });
-    this.index.addAll(passages);
+    );
   }
 
   /** The first passage of an article (its title and address), by slug. */
@@ -160,7 +161,7 @@ export class KnowledgeBase {
     const intent = options.intent;
     const hits: SearchHit[] = [];
     for (const result of this.index.search(query)) {
-      const passage = this.byId.get(String(result.id)) as Passage;
+      const passage = this.passages[result.document];
       const boost = intent !== undefined && passage.intents.includes(intent) ? INTENT_BOOST : 1;
       hits.push({ passage, score: Math.round(result.score * boost * 1000) / 1000 });
     }

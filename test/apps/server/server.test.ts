@@ -227,6 +227,22 @@ describe.each(storeBackends())("the service on the $name store", (backend) => {
     expect(await running.store.correctedExamples()).toEqual([{ text: "where's my stuff", label: "order_status" }]);
   });
 
+  it("sets helmet's security headers on API answers, errors and the dashboard alike", async () => {
+    for (const response of [
+      await call("/api/intents"),
+      await fetch(`${running.url}/api/intents`),
+      await fetch(`${running.url}/dashboard/`),
+      await fetch(`${running.url}/nowhere`),
+    ]) {
+      expect(response.headers.get("content-security-policy")).toContain("default-src 'self'");
+      expect(response.headers.get("content-security-policy")).not.toContain("upgrade-insecure-requests");
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(response.headers.get("strict-transport-security")).toMatch(/^max-age=\d+/);
+      expect(response.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+      expect(response.headers.get("x-powered-by")).toBeNull();
+    }
+  });
+
   it("exposes Prometheus metrics", async () => {
     const text = await (await fetch(`${running.url}/metrics`)).text();
     expect(text).toMatch(/^tandem_decisions_total\{route="automate",intent="order_status"\} 1$/m);

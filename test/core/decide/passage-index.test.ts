@@ -1,0 +1,61 @@
+import MiniSearch from "minisearch";
+import { describe, expect, it } from "vitest";
+import { loadPassages, type Passage, processTerm } from "../../../core/decide/knowledge-base.js";
+import { PassageIndex } from "../../../core/decide/passage-index.js";
+
+// The index promises MiniSearch's ranking without MiniSearch's per-search allocations: checked here against MiniSearch itself.
+describe("passage index", () => {
+  const passages = loadPassages();
+  const miniSearch = new MiniSearch<Passage>({
+    fields: ["title", "heading", "text"],
+    storeFields: [],
+    processTerm,
+    searchOptions: { boost: { heading: 2, title: 1.5 }, prefix: false, fuzzy: false, combineWith: "OR" },
+  });
+  miniSearch.addAll(passages);
+  const index = new PassageIndex(
+    passages,
+    [
+      { read: (passage: Passage) => passage.title, boost: 1.5 },
+      { read: (passage: Passage) => passage.heading, boost: 2 },
+      { read: (passage: Passage) => passage.text, boost: 1 },
+    ],
+    processTerm,
+  );
+
+  const queries = [
+    "how long do refunds take",
+    "I was charged twice, charged TWICE!!",
+    "refund refund refund refund",
+    "where is my order #12345 — it's late",
+    "Wo ist meine Bestellung? Ich warte seit Tagen.",
+    "$50 off coupon code doesn't work…",
+    "password reset email never arrived",
+    "zzzz qqqq",
+    "",
+    ...passages.map((passage) => passage.heading),
+    ...passages.map((passage) => passage.text.slice(0, 120)),
+  ];
+
+  it("ranks every query as MiniSearch does: same passages, same order, same scores", () => {
+    let compared = 0;
+    for (const query of queries) {
+      const expected = miniSearch.search(query).map((result) => ({ id: result.id as string, score: result.score }));
+      const actual = index.search(query).map((result) => ({ id: passages[result.document].id, score: result.score }));
+      expect(
+        actual.map((hit) => hit.id),
+        query,
+      ).toEqual(expected.map((hit) => hit.id));
+      actual.forEach((hit, i) => expect(hit.score, `${query} #${i}`).toBeCloseTo(expected[i].score, 10));
+      compared += expected.length;
+    }
+    expect(compared).toBeGreaterThan(5000);
+  });
+
+  it("answers nothing for a query without known terms, and leaves no state behind between searches", () => {
+    expect(index.search("zzzz qqqq")).toEqual([]);
+    const first = index.search("refund timing");
+    index.search("shipping address change");
+    expect(index.search("refund timing")).toEqual(first);
+  });
+});

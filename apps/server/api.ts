@@ -66,7 +66,7 @@ export function apiRouter(deps: ApiDependencies): Router {
   const router = Router();
 
   const decideAndImprove = async (body: z.output<typeof decideBody>) => {
-    const decision = decider.decide(body.message, body.context ?? {});
+    const decision = decider.decideChecked(body.message, body.context ?? {});
     return deps.improve ? deps.improve(decision, body.message, body.context?.customer?.name) : decision;
   };
 
@@ -90,7 +90,7 @@ export function apiRouter(deps: ApiDependencies): Router {
 
   router.post("/handoff", (request, response) => {
     const body = parseBody(handoffBody, request.body);
-    const decision = decider.decide(body.message, body.context ?? {});
+    const decision = decider.decideChecked(body.message, body.context ?? {});
     if (!decision.handoff) {
       response.json({ route: decision.route, handoff: null, detail: `no person is needed: ${decision.routeReason}` });
       return;

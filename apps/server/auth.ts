@@ -1,7 +1,6 @@
 // API keys for /api (Authorization: Bearer tdm_… or X-API-Key), checked against their hashes in the store, and a rate limit
 // per key.
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { rateLimit } from "express-rate-limit";
 import { jwtVerify } from "jose";
 import type { Store } from "../../core/store/store.js";
 import { problem, sendProblem } from "./problem.js";
@@ -99,22 +98,36 @@ export function apiKeyAuth(store: Store, options: { appJwtSecret?: string | unde
   };
 }
 
-/** Requests per minute per API key (in this instance's memory). */
-export function perKeyRateLimit(perMinute: number): RequestHandler {
-  return rateLimit({
-    windowMs: 60_000,
-    limit: perMinute,
-    standardHeaders: "draft-7",
-    legacyHeaders: false,
-    keyGenerator: (request) => request.apiKeyId ?? "anonymous",
-    handler: (request, response, _next, options) => {
-      sendProblem(
-        response,
-        request,
-        problem(429, `more than ${perMinute} requests in a minute for this API key; try again shortly`, [], {
-          "Retry-After": String(Math.ceil(options.windowMs / 1000)),
-        }),
-      );
-    },
-  });
+/**
+ * Requests per minute per API key, in this instance's memory: a fixed window per key that opens at the key's first request,
+ * announced in the IETF draft-7 headers (RateLimit-Policy, RateLimit) that express-rate-limit wrote before. Synchronous:
+ * express-rate-limit's awaits, validations and proxy-aware client address cost about 15 µs a request on the hottest path.
+ */
+export function perKeyRateLimit(perMinute: number, now: () => number = Date.now): RequestHandler {
+  const windowMs = 60_000;
+  const windows = new Map<string, { count: number; resetAt: number }>();
+  const policy = `${perMinute};w=${windowMs / 1000}`;
+  return (request: Request, response: Response, next: NextFunction) => {
+    const at = now();
+    const key = request.apiKeyId ?? "anonymous";
+    let window = windows.get(key);
+    if (window === undefined || window.resetAt <= at) {
+      if (windows.size >= 10_000) for (const [other, { resetAt }] of windows) if (resetAt <= at) windows.delete(other);
+      window = { count: 0, resetAt: at + windowMs };
+      windows.set(key, window);
+    }
+    window.count++;
+    const reset = Math.max(0, Math.ceil((window.resetAt - at) / 1000));
+    response.setHeader("RateLimit-Policy", policy);
+    response.setHeader("RateLimit", `limit=${perMinute}, remaining=${Math.max(0, perMinute - window.count)}, reset=${reset}`);
+    if (window.count <= perMinute) {
+      next();
+      return;
+    }
+    sendProblem(
+      response,
+      request,
+      problem(429, `more than ${perMinute} requests in a minute for this API key; try again shortly`, [], { "Retry-After": String(reset) }),
+    );
+  };
 }

@@ -60,7 +60,14 @@ export function openConfiguredStore(config: ServiceConfig): Promise<Store> {
 }
 
 export async function startService(config: ServiceConfig, options: ServiceOptions = {}): Promise<RunningService> {
-  const logger = options.logger ?? pino({ level: config.LOG_LEVEL, redact: ["*.authorization", "*.apiKey", "*.token", "*.key"] });
+  // asynchronous writes: lines logged while a write is under way go out together, rather than a system call per request;
+  // pino flushes what is left when the process exits
+  const logger =
+    options.logger ??
+    pino(
+      { level: config.LOG_LEVEL, redact: ["*.authorization", "*.apiKey", "*.token", "*.key"] },
+      pino.destination({ dest: 1, sync: false }),
+    );
   const decider = loadDecider(config);
   const store = options.store ?? (await openConfiguredStore(config));
   let firstKey: string | undefined;

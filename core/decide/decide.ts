@@ -60,7 +60,8 @@ export const decideContextSchema = z.strictObject({
     .optional(),
 });
 export type DecideContext = z.input<typeof decideContextSchema>;
-type CheckedContext = z.output<typeof decideContextSchema>;
+/** A context already checked with decideContextSchema (dates parsed): what decideChecked() takes. */
+export type CheckedContext = z.output<typeof decideContextSchema>;
 
 export interface Decision {
   triage: TriageResult;
@@ -112,7 +113,8 @@ export class Decider {
     return this.decideChecked(parsedMessage.data, parsedContext.data);
   }
 
-  private decideChecked(text: string, context: CheckedContext): Decision {
+  /** decide() for a message and context a boundary has already checked (the API's body schema holds both). */
+  decideChecked(text: string, context: CheckedContext): Decision {
     const { model, policy, kb, macros } = this.resources;
     const now = context.now ?? new Date();
     const customer = context.customer ?? {};

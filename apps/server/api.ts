@@ -8,6 +8,7 @@ import type { ConversationService, Improver } from "../../core/service/conversat
 import { computeMetrics } from "../../core/service/metrics.js";
 import type { Store } from "../../core/store/store.js";
 import { MAX_MESSAGE_CHARS, triage } from "../../core/triage/triage.js";
+import { sendJson } from "./json-response.js";
 import { parseBody, problem } from "./problem.js";
 
 const message = z
@@ -74,28 +75,28 @@ export function apiRouter(deps: ApiDependencies): Router {
     const body = parseBody(decideBody, request.body);
     const decision = await decideAndImprove(body);
     deps.onDecision?.(decision.route, decision.triage.intent);
-    response.json(decision);
+    sendJson(response, decision);
   });
 
   router.post("/triage", (request, response) => {
     const body = parseBody(triageBody, request.body);
-    response.json(triage(body.message, { model: decider.resources.model, ...(body.tier ? { tier: body.tier } : {}) }));
+    sendJson(response, triage(body.message, { model: decider.resources.model, ...(body.tier ? { tier: body.tier } : {}) }));
   });
 
   router.post("/suggest", async (request, response) => {
     const body = parseBody(decideBody, request.body);
     const decision = await decideAndImprove(body);
-    response.json({ route: decision.route, suggestion: decision.suggestion ?? null });
+    sendJson(response, { route: decision.route, suggestion: decision.suggestion ?? null });
   });
 
   router.post("/handoff", (request, response) => {
     const body = parseBody(handoffBody, request.body);
     const decision = decider.decideChecked(body.message, body.context ?? {});
     if (!decision.handoff) {
-      response.json({ route: decision.route, handoff: null, detail: `no person is needed: ${decision.routeReason}` });
+      sendJson(response, { route: decision.route, handoff: null, detail: `no person is needed: ${decision.routeReason}` });
       return;
     }
-    if (body.format === "json") response.json({ route: decision.route, handoff: decision.handoff });
+    if (body.format === "json") sendJson(response, { route: decision.route, handoff: decision.handoff });
     else
       response
         .type(body.format === "markdown" ? "text/markdown" : "text/plain")
@@ -108,19 +109,19 @@ export function apiRouter(deps: ApiDependencies): Router {
       request.query,
       "query string",
     );
-    response.json({ hits: decider.resources.kb.search(query.q, { limit: query.limit }) });
+    sendJson(response, { hits: decider.resources.kb.search(query.q, { limit: query.limit }) });
   });
 
   router.post("/messages", async (request, response) => {
     const event = parseBody(messageEventSchema, request.body);
     const recorded = await store.recordEvent(event.source, event.eventId, "message", event);
     if (recorded.fresh) deps.wakeEvents();
-    response.status(recorded.fresh ? 202 : 200).json({ status: recorded.fresh ? "accepted" : "duplicate", eventId: event.eventId });
+    sendJson(response, { status: recorded.fresh ? "accepted" : "duplicate", eventId: event.eventId }, recorded.fresh ? 202 : 200);
   });
 
   router.get("/conversations", async (request, response) => {
     const query = parseBody(z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }), request.query, "query string");
-    response.json({ conversations: await store.listConversations(query.limit) });
+    sendJson(response, { conversations: await store.listConversations(query.limit) });
   });
 
   router.get("/conversations/:id", async (request, response) => {
@@ -132,7 +133,7 @@ export function apiRouter(deps: ApiDependencies): Router {
       store.latestDecision(conversationId),
       store.activeEscalation(conversationId),
     ]);
-    response.json({ conversation, messages, decision: decision?.body ?? null, escalation: escalation ?? null });
+    sendJson(response, { conversation, messages, decision: decision?.body ?? null, escalation: escalation ?? null });
   });
 
   router.get("/escalations", async (request, response) => {
@@ -148,17 +149,17 @@ export function apiRouter(deps: ApiDependencies): Router {
       request.query,
       "query string",
     );
-    response.json({ escalations: await store.listEscalations({ states: query.state, limit: query.limit }) });
+    sendJson(response, { escalations: await store.listEscalations({ states: query.state, limit: query.limit }) });
   });
 
   const actor = z.strictObject({ by: z.string().trim().min(1).max(200) });
   router.post("/escalations/:id/claim", async (request, response) => {
     const escalationId = parseBody(id, request.params.id, "escalation id");
-    response.json(await store.claimEscalation(escalationId, parseBody(actor, request.body).by));
+    sendJson(response, await store.claimEscalation(escalationId, parseBody(actor, request.body).by));
   });
   router.post("/escalations/:id/resolve", async (request, response) => {
     const escalationId = parseBody(id, request.params.id, "escalation id");
-    response.json(await store.resolveEscalation(escalationId, parseBody(actor, request.body).by));
+    sendJson(response, await store.resolveEscalation(escalationId, parseBody(actor, request.body).by));
   });
 
   router.get("/metrics", async (request, response) => {
@@ -171,7 +172,7 @@ export function apiRouter(deps: ApiDependencies): Router {
     );
     const to = new Date();
     const from = new Date(to.getTime() - query.days * 86_400_000);
-    response.json(await computeMetrics(store, { from, to }));
+    sendJson(response, await computeMetrics(store, { from, to }));
   });
 
   router.get("/outbox", async (request, response) => {
@@ -184,14 +185,14 @@ export function apiRouter(deps: ApiDependencies): Router {
       "query string",
     );
     const [actions, counts] = await Promise.all([store.listActions(query.state, query.limit), store.countActions()]);
-    response.json({ counts, actions });
+    sendJson(response, { counts, actions });
   });
 
   router.post("/outbox/:id/retry", async (request, response) => {
     const actionId = parseBody(id, request.params.id, "action id");
     if (!(await store.retryDead(actionId))) throw problem(409, `action ${actionId} is not in the dead-letter queue`);
     deps.wakeOutbox();
-    response.json({ status: "queued", id: actionId });
+    sendJson(response, { status: "queued", id: actionId });
   });
 
   router.post("/escalations", async (request, response) => {
@@ -221,11 +222,11 @@ export function apiRouter(deps: ApiDependencies): Router {
       customer: body.customer,
     });
     deps.wakeOutbox();
-    response.status(created ? 201 : 200).json({ escalation, created });
+    sendJson(response, { escalation, created }, created ? 201 : 200);
   });
 
   router.get("/intents", (_request, response) => {
-    response.json({ intents: [...decider.resources.model.labels].sort() });
+    sendJson(response, { intents: [...decider.resources.model.labels].sort() });
   });
 
   router.post("/feedback", async (request, response) => {
@@ -262,7 +263,7 @@ export function apiRouter(deps: ApiDependencies): Router {
       conversationExternalId: body.ticketId,
       by: body.by ?? request.apiKeyId,
     });
-    response.status(201).json({ id });
+    sendJson(response, { id }, 201);
   });
 
   router.use((request) => {

@@ -13,6 +13,7 @@ import type { Store } from "../../core/store/store.js";
 import { apiRouter } from "./api.js";
 import { apiKeyAuth, perKeyRateLimit } from "./auth.js";
 import type { ServiceConfig } from "./config.js";
+import { jsonBody } from "./json-body.js";
 import { problem, problemHandler } from "./problem.js";
 import type { ServiceMetricsRegistry } from "./prometheus.js";
 
@@ -34,8 +35,6 @@ export interface AppDependencies {
   /** Routers mounted before the JSON body parser (Slack and webhooks verify signatures on the raw body). */
   rawRoutes?: { path: string; handler: RequestHandler }[];
 }
-
-const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 
 /** The headers a helmet middleware sets, read once by running it against a recording response. */
 function helmetHeaders(middleware: (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => void) {
@@ -120,12 +119,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use(
     apiKeyAuth(store, { appJwtSecret: config.ZENDESK_APP_JWT_SECRET }),
     perKeyRateLimit(config.TANDEM_RATE_LIMIT),
-    express.json({ limit: config.TANDEM_BODY_LIMIT_KB * 1024, strict: true }),
-    (request, _response, next) => {
-      if (BODY_METHODS.has(request.method) && !request.is("application/json") && request.headers["content-length"] !== "0")
-        throw problem(415, "send the body as JSON (Content-Type: application/json)");
-      next();
-    },
+    jsonBody(config.TANDEM_BODY_LIMIT_KB * 1024),
     apiRouter({
       store,
       decider: deps.decider,

@@ -1,8 +1,8 @@
 // The JSON API under /api: decide, triage, suggest, handoff, knowledge-base search, messages, conversations, escalations,
 // metrics and the outbox. Every body and query is checked with zod; errors are problem+json with the field path.
-import { Router } from "express";
+import { type RequestHandler, type Response, Router } from "express";
 import { z } from "zod";
-import { decideContextSchema, type Decider } from "../../core/decide/decide.js";
+import { type Decider, type Decision, decideContextSchema } from "../../core/decide/decide.js";
 import { renderHandoffMarkdown, renderHandoffText } from "../../core/decide/handoff.js";
 import type { ConversationService, Improver } from "../../core/service/conversations.js";
 import { computeMetrics } from "../../core/service/metrics.js";
@@ -62,20 +62,26 @@ export interface ApiDependencies {
   improve?: Improver | undefined;
 }
 
-export function apiRouter(deps: ApiDependencies): Router {
+/** The API's routes, behind `gate`: the handlers every request passes first (key, rate limit, body). */
+export function apiRouter(deps: ApiDependencies, gate: RequestHandler[] = []): Router {
   const { store, decider } = deps;
   const router = Router();
+  if (gate.length > 0) router.use(gate);
 
   const decideAndImprove = async (body: z.output<typeof decideBody>) => {
     const decision = decider.decideChecked(body.message, body.context ?? {});
     return deps.improve ? deps.improve(decision, body.message, body.context?.customer?.name) : decision;
   };
 
-  router.post("/decide", async (request, response) => {
-    const body = parseBody(decideBody, request.body);
-    const decision = await decideAndImprove(body);
+  const answerDecision = (response: Response, decision: Decision) => {
     deps.onDecision?.(decision.route, decision.triage.intent);
     sendJson(response, decision);
+  };
+  router.post("/decide", (request, response) => {
+    const body = parseBody(decideBody, request.body);
+    // without a model to improve it, the decision is answered in the same turn (no promise on the hottest path)
+    if (!deps.improve) return answerDecision(response, decider.decideChecked(body.message, body.context ?? {}));
+    return decideAndImprove(body).then((decision) => answerDecision(response, decision));
   });
 
   router.post("/triage", (request, response) => {

@@ -8,6 +8,8 @@ export interface ServiceMetricsRegistry {
   registry: Registry;
   httpDuration: Histogram<"method" | "route" | "status">;
   decisions: Counter<"route" | "intent">;
+  /** Counts a decision under its route and intent. */
+  countDecision: (route: string, intent: string) => void;
   /** Records a finished request's duration under its route pattern, never the raw URL (ids would explode the label set). */
   observeRequest: (request: Request, status: number, seconds: number) => void;
 }
@@ -68,5 +70,15 @@ export function createMetricsRegistry(store: Store): ServiceMetricsRegistry {
     }
     child.observe(seconds);
   };
-  return { registry, httpDuration, decisions, observeRequest };
+  const decisionCounters = new Map<string, Counter.Internal>();
+  const countDecision = (route: string, intent: string) => {
+    const key = `${route} ${intent}`;
+    let counter = decisionCounters.get(key);
+    if (counter === undefined) {
+      counter = decisions.labels({ route, intent });
+      decisionCounters.set(key, counter);
+    }
+    counter.inc();
+  };
+  return { registry, httpDuration, decisions, observeRequest, countDecision };
 }

@@ -98,6 +98,41 @@ export class PassageIndex<Document> {
 
   /** Every document that holds a query term, best first (ties in the order found), with MiniSearch's score. */
   search(query: string): RankedDocument[] {
+    const found = this.accumulate(query);
+    const ranked: RankedDocument[] = new Array<RankedDocument>(found);
+    for (let i = 0; i < found; i++) ranked[i] = { document: this.order[i], score: this.scoreOf(this.order[i]) };
+    this.clear(found);
+    // Array.prototype.sort is stable: equal scores keep the order found, as MiniSearch's do
+    return ranked.sort((a, b) => b.score - a.score);
+  }
+
+  /**
+   * The `limit` best documents by `rank` (a function of the document and its MiniSearch score), with ties broken as a
+   * stable sort of MiniSearch's own order would: by its score, then by the order found. Only those few are allocated.
+   */
+  top(query: string, limit: number, rank: (document: number, score: number) => number): RankedDocument[] {
+    const found = this.accumulate(query);
+    const best: { document: number; score: number; ranked: number }[] = [];
+    for (let i = 0; i < found; i++) {
+      const document = this.order[i];
+      const score = this.scoreOf(document);
+      const ranked = rank(document, score);
+      if (best.length === limit) {
+        const last = best[limit - 1];
+        if (ranked < last.ranked || (ranked === last.ranked && score <= last.score)) continue;
+      }
+      // later-found documents go after equals, so the order found breaks the remaining ties
+      let at = best.length;
+      while (at > 0 && (best[at - 1].ranked < ranked || (best[at - 1].ranked === ranked && best[at - 1].score < score))) at--;
+      best.splice(at, 0, { document, score, ranked });
+      if (best.length > limit) best.pop();
+    }
+    this.clear(found);
+    return best.map((entry) => ({ document: entry.document, score: entry.ranked }));
+  }
+
+  /** Adds up each document's score for the query's terms; returns how many documents were found (listed in `order`). */
+  private accumulate(query: string): number {
     const { totals, matchedTerms, seen, order } = this;
     let found = 0;
     const counted = new Set<string>();
@@ -120,14 +155,19 @@ export class PassageIndex<Document> {
         if (!repeated) matchedTerms[document]++;
       }
     }
-    const ranked: RankedDocument[] = new Array<RankedDocument>(found);
+    return found;
+  }
+
+  /** MiniSearch's final score: the sum over terms times the number of distinct query terms matched ("quality"). */
+  private scoreOf(document: number): number {
+    return this.totals[document] * this.matchedTerms[document];
+  }
+
+  private clear(found: number): void {
     for (let i = 0; i < found; i++) {
-      const document = order[i];
-      ranked[i] = { document, score: totals[document] * matchedTerms[document] };
-      seen[document] = 0;
-      matchedTerms[document] = 0;
+      const document = this.order[i];
+      this.seen[document] = 0;
+      this.matchedTerms[document] = 0;
     }
-    // Array.prototype.sort is stable: equal scores keep the order found, as MiniSearch's do
-    return ranked.sort((a, b) => b.score - a.score);
   }
 }

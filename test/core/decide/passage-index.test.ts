@@ -1,6 +1,6 @@
 import MiniSearch from "minisearch";
 import { describe, expect, it } from "vitest";
-import { loadPassages, type Passage, processTerm } from "../../../core/decide/knowledge-base.js";
+import { KnowledgeBase, loadPassages, type Passage, processTerm } from "../../../core/decide/knowledge-base.js";
 import { PassageIndex } from "../../../core/decide/passage-index.js";
 
 // The index promises MiniSearch's ranking without MiniSearch's per-search allocations: checked here against MiniSearch itself.
@@ -50,6 +50,27 @@ describe("passage index", () => {
       compared += expected.length;
     }
     expect(compared).toBeGreaterThan(5000);
+  });
+
+  it("gives the knowledge base's best passages as a full MiniSearch ranking, boosted by intent and sorted again, would", () => {
+    const kb = new KnowledgeBase(passages);
+    const intents = [undefined, ...new Set(passages.flatMap((passage) => passage.intents))];
+    let compared = 0;
+    for (const query of queries)
+      for (const intent of intents.slice(0, 8))
+        for (const limit of [1, 5, 50]) {
+          // what the knowledge base did with MiniSearch: every hit, boosted and rounded, sorted when boosted, then cut
+          const expected = miniSearch.search(query).map((result) => {
+            const passage = passages.find((candidate) => candidate.id === result.id) as Passage;
+            const boost = intent !== undefined && passage.intents.includes(intent) ? 1.5 : 1;
+            return { id: passage.id, score: Math.round(result.score * boost * 1000) / 1000 };
+          });
+          if (intent !== undefined) expected.sort((a, b) => b.score - a.score);
+          const actual = kb.search(query, { limit, intent }).map((hit) => ({ id: hit.passage.id, score: hit.score }));
+          expect(actual, `${query} / ${intent} / ${limit}`).toEqual(expected.slice(0, limit));
+          compared += actual.length;
+        }
+    expect(compared).toBeGreaterThan(10_000);
   });
 
   it("answers nothing for a query without known terms, and leaves no state behind between searches", () => {

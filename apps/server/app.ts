@@ -10,7 +10,7 @@ import type { Logger } from "pino";
 import type { Decider } from "../../core/decide/decide.js";
 import type { ConversationService, Improver } from "../../core/service/conversations.js";
 import type { Store } from "../../core/store/store.js";
-import { apiRouter } from "./api.js";
+import { mountApi } from "./api.js";
 import { apiKeyAuth, perKeyRateLimit } from "./auth.js";
 import type { ServiceConfig } from "./config.js";
 import { jsonBody } from "./json-body.js";
@@ -93,25 +93,24 @@ export function createApp(deps: AppDependencies): Express {
     next();
   });
 
-  // /api first: the requests that carry the most traffic meet no other layer before their own router
-  app.use(
+  // /api first: the requests that carry the most traffic meet no other layer before their own routes
+  mountApi(
+    app,
     "/api",
-    apiRouter(
-      {
-        store,
-        decider: deps.decider,
-        service: deps.service,
-        wakeEvents: deps.wakeEvents,
-        wakeOutbox: deps.wakeOutbox,
-        onDecision: metrics.countDecision,
-        improve: deps.improve,
-      },
-      [
-        apiKeyAuth(store, { appJwtSecret: config.ZENDESK_APP_JWT_SECRET }),
-        perKeyRateLimit(config.TANDEM_RATE_LIMIT),
-        jsonBody(config.TANDEM_BODY_LIMIT_KB * 1024),
-      ],
-    ),
+    {
+      store,
+      decider: deps.decider,
+      service: deps.service,
+      wakeEvents: deps.wakeEvents,
+      wakeOutbox: deps.wakeOutbox,
+      onDecision: metrics.countDecision,
+      improve: deps.improve,
+    },
+    [
+      apiKeyAuth(store, { appJwtSecret: config.ZENDESK_APP_JWT_SECRET }),
+      perKeyRateLimit(config.TANDEM_RATE_LIMIT),
+      jsonBody(config.TANDEM_BODY_LIMIT_KB * 1024),
+    ],
   );
 
   app.get("/healthz", (_request, response) => {

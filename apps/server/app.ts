@@ -70,7 +70,9 @@ export function createApp(deps: AppDependencies): Express {
     }),
   );
   // one line per request (method, path without the query, status, time, key id; never bodies or headers) and its duration
-  // under its route pattern in /metrics, from one listener
+  // under its route pattern in /metrics, from one listener. The line holds nothing to redact, so it skips the redaction
+  // pass (about 2 µs a line with wildcard paths).
+  const accessLog = logger.child({}, { redact: [] });
   app.use((request, response, next) => {
     response.setHeaders(securityHeaders);
     const started = performance.now();
@@ -79,7 +81,7 @@ export function createApp(deps: AppDependencies): Express {
       metrics.observeRequest(request, response.statusCode, seconds);
       const url = request.originalUrl;
       const query = url.indexOf("?");
-      logger.info(
+      accessLog.info(
         {
           method: request.method,
           path: query === -1 ? url : url.slice(0, query),

@@ -8,7 +8,8 @@ import type { ConversationService, Improver } from "../../core/service/conversat
 import { computeMetrics } from "../../core/service/metrics.js";
 import type { Store } from "../../core/store/store.js";
 import { MAX_MESSAGE_CHARS, triage } from "../../core/triage/triage.js";
-import { sendJson } from "./json-response.js";
+import type { DecisionPool } from "./decision-pool.js";
+import { sendJson, sendJsonText } from "./json-response.js";
 import { parseBody, problem } from "./problem.js";
 
 const message = z
@@ -60,6 +61,8 @@ export interface ApiDependencies {
   onDecision?: (route: string, intent: string) => void;
   /** Rewrites a decision's suggestion with a language model when one is configured. */
   improve?: Improver | undefined;
+  /** Decision threads; without them decisions are made on the main thread. */
+  pool?: DecisionPool | undefined;
 }
 
 /**
@@ -74,8 +77,12 @@ export function mountApi(app: Express, prefix: string, deps: ApiDependencies, ga
     post: (path: string, handler: RequestHandler) => app.post(prefix + path, ...gate, handler),
   };
 
+  const pool = deps.pool;
+  /** The decision, made on a decision thread when the service has them. */
+  const decideBodyOf = (body: z.output<typeof decideBody>): Decision | Promise<Decision> =>
+    pool ? pool.decide(body.message, body.context ?? {}) : decider.decideChecked(body.message, body.context ?? {});
   const decideAndImprove = async (body: z.output<typeof decideBody>) => {
-    const decision = decider.decideChecked(body.message, body.context ?? {});
+    const decision = await decideBodyOf(body);
     return deps.improve ? deps.improve(decision, body.message, body.context?.customer?.name) : decision;
   };
 
@@ -85,9 +92,13 @@ export function mountApi(app: Express, prefix: string, deps: ApiDependencies, ga
   };
   router.post("/decide", (request, response) => {
     const body = parseBody(decideBody, request.body);
-    // without a model to improve it, the decision is answered in the same turn (no promise on the hottest path)
-    if (!deps.improve) return answerDecision(response, decider.decideChecked(body.message, body.context ?? {}));
-    return decideAndImprove(body).then((decision) => answerDecision(response, decision));
+    if (deps.improve) return decideAndImprove(body).then((decision) => answerDecision(response, decision));
+    // the hottest path: serialised on the decision thread, or answered in the same turn (no promise) without one
+    if (!pool) return answerDecision(response, decider.decideChecked(body.message, body.context ?? {}));
+    return pool.decideJson(body.message, body.context ?? {}).then(({ json, route, intent }) => {
+      deps.onDecision?.(route, intent);
+      sendJsonText(response, json);
+    });
   });
 
   router.post("/triage", (request, response) => {
@@ -101,9 +112,9 @@ export function mountApi(app: Express, prefix: string, deps: ApiDependencies, ga
     sendJson(response, { route: decision.route, suggestion: decision.suggestion ?? null });
   });
 
-  router.post("/handoff", (request, response) => {
+  router.post("/handoff", async (request, response) => {
     const body = parseBody(handoffBody, request.body);
-    const decision = decider.decideChecked(body.message, body.context ?? {});
+    const decision = await decideBodyOf(body);
     if (!decision.handoff) {
       sendJson(response, { route: decision.route, handoff: null, detail: `no person is needed: ${decision.routeReason}` });
       return;

@@ -11,6 +11,7 @@ import type { Decider } from "../../core/decide/decide.js";
 import type { ConversationService, Improver } from "../../core/service/conversations.js";
 import type { Store } from "../../core/store/store.js";
 import { mountApi } from "./api.js";
+import type { DecisionPool } from "./decision-pool.js";
 import { apiKeyAuth, perKeyRateLimit } from "./auth.js";
 import type { ServiceConfig } from "./config.js";
 import { jsonBody } from "./json-body.js";
@@ -32,6 +33,8 @@ export interface AppDependencies {
   wakeEvents: () => void;
   wakeOutbox: () => void;
   improve?: Improver | undefined;
+  /** Decision threads for the API's decisions; absent: decided on the main thread. */
+  pool?: DecisionPool | undefined;
   /** Routers mounted before the JSON body parser (Slack and webhooks verify signatures on the raw body). */
   rawRoutes?: { path: string; handler: RequestHandler }[];
 }
@@ -107,6 +110,7 @@ export function createApp(deps: AppDependencies): Express {
       wakeOutbox: deps.wakeOutbox,
       onDecision: metrics.countDecision,
       improve: deps.improve,
+      pool: deps.pool,
     },
     [
       apiKeyAuth(store, { appJwtSecret: config.ZENDESK_APP_JWT_SECRET }),

@@ -1,5 +1,6 @@
 // Service configuration: environment variables, optionally over a config file (TANDEM_CONFIG, YAML or JSON, same names).
 // Checked with zod; a mistake stops start-up with a message that names the variable.
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { readDataFile } from "../../core/data-file.js";
 import { TandemError } from "../../core/errors.js";
@@ -45,6 +46,13 @@ export const configSchema = z.object({
   TANDEM_RATE_LIMIT: whole(1, 1_000_000).default(600),
   /** How long a graceful shutdown may take before the process exits anyway. */
   TANDEM_SHUTDOWN_TIMEOUT_MS: whole(100, 600_000).default(10_000),
+  /**
+   * Threads that make the decisions of /api/decide, /api/suggest and /api/handoff (see decision-pool.ts); 0 makes them on the
+   * main thread. Empty: one less than the machine's cores, at least 1 and at most 4.
+   */
+  TANDEM_DECISION_THREADS: z
+    .preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), whole(0, 64).optional())
+    .transform((value) => value ?? Math.min(4, Math.max(1, availableParallelism() - 1))),
   /** Off for a web-only instance: then no outbox or event worker runs here. */
   TANDEM_WORKERS: z
     .enum(["on", "off"], { error: "must be on or off" })

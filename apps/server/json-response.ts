@@ -3,8 +3,13 @@
 import type { Response } from "express";
 
 export function sendJson(response: Response, value: unknown, status = 200): void {
+  sendJsonText(response, JSON.stringify(value), status);
+}
+
+/** Sends text that is JSON already (a decision thread serialised it). */
+export function sendJsonText(response: Response, json: string, status = 200): void {
   response.statusCode = status;
   response.setHeader("Content-Type", "application/json; charset=utf-8");
   // Node sets Content-Length from the string's UTF-8 length
-  response.end(JSON.stringify(value));
+  response.end(json);
 }

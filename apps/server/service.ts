@@ -5,20 +5,16 @@ import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import type { RequestHandler } from "express";
 import { pino, type Logger } from "pino";
-import { Decider, starterDecider } from "../../core/decide/decide.js";
-import { loadKnowledgeBase } from "../../core/decide/knowledge-base.js";
-import { loadMacros } from "../../core/decide/macros.js";
-import { defaultPolicy, loadPolicy } from "../../core/decide/policy.js";
 import { ConversationService, type Improver } from "../../core/service/conversations.js";
 import { EventWorker, type EventHandler } from "../../core/store/event-worker.js";
 import { type Deliverer, OutboxWorker, webhookDeliverer } from "../../core/store/outbox-worker.js";
 import { Store } from "../../core/store/store.js";
-import { loadModel } from "../../core/triage/model-file.js";
-import { starterModel } from "../../core/triage/starter-model.js";
 import type { WebClient } from "@slack/web-api";
 import type { SlackApp } from "../../connectors/slack/app.js";
 import { type MessageEvent, messageEventSchema } from "./api.js";
 import { createApp } from "./app.js";
+import { createDecisionPool } from "./decision-pool.js";
+import { loadDecider } from "./load-decider.js";
 import type { ServiceConfig } from "./config.js";
 import { createMetricsRegistry } from "./prometheus.js";
 
@@ -43,16 +39,6 @@ export interface ServiceOptions {
   createFirstKey?: boolean;
   /** A store already open (tests); closed with the service. */
   store?: Store;
-}
-
-export function loadDecider(config: ServiceConfig): Decider {
-  if (!config.TANDEM_POLICY && !config.TANDEM_KB && !config.TANDEM_MACROS && !config.TANDEM_MODEL) return starterDecider();
-  return new Decider({
-    model: config.TANDEM_MODEL ? loadModel(config.TANDEM_MODEL) : starterModel(),
-    policy: config.TANDEM_POLICY ? loadPolicy(config.TANDEM_POLICY) : defaultPolicy(),
-    kb: loadKnowledgeBase(config.TANDEM_KB),
-    macros: loadMacros(config.TANDEM_MACROS),
-  });
 }
 
 export function openConfiguredStore(config: ServiceConfig): Promise<Store> {
@@ -334,6 +320,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
 
   let ready = false;
   const metrics = createMetricsRegistry(store);
+  const pool = config.TANDEM_DECISION_THREADS > 0 ? createDecisionPool(config, config.TANDEM_DECISION_THREADS) : undefined;
   const app = createApp({
     config,
     store,
@@ -345,6 +332,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
     wakeEvents: () => events.wake(),
     wakeOutbox: () => outbox.wake(),
     improve,
+    pool,
     rawRoutes: [
       ...(slack?.router ? [{ path: "/", handler: slack.router }] : []),
       ...(zendeskRouter ? [{ path: "/", handler: zendeskRouter }] : []),
@@ -353,6 +341,9 @@ export async function startService(config: ServiceConfig, options: ServiceOption
   });
   const server = await new Promise<Server>((resolveServer, reject) => {
     const listening = app.listen(config.PORT, config.HOST, (error?: Error) => (error ? reject(error) : resolveServer(listening)));
+  }).catch(async (error: unknown) => {
+    await pool?.close();
+    throw error;
   });
   server.keepAliveTimeout = 65_000;
   if (config.TANDEM_WORKERS) {
@@ -374,7 +365,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
         server.closeIdleConnections();
       });
       await slack?.stop();
-      await Promise.all([events.stop(), outbox.stop()]);
+      await Promise.all([events.stop(), outbox.stop(), pool?.close()]);
       await store.close();
     })();
     return closing;

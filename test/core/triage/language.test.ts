@@ -21,7 +21,7 @@ describe("language detection", () => {
     expect(detectLanguage("12345 ???")).toEqual({ code: "und", reliable: false });
   });
 
-  it("loads ELD's tables from the compact file the build writes, and answers as ELD's own module on every text", () => {
+  it("loads ELD's tables from the binary file the build writes, and answers as ELD's own module on every text", () => {
     expect(existsSync(eldTablesPath)).toBe(true);
     const texts = [
       ...samples.map(([text]) => text),
@@ -33,6 +33,9 @@ describe("language detection", () => {
       "注文した商品がまだ届きません 🙁📦",
       "ok 👍🏽👍🏽 thanks!!!",
       "a".repeat(5000),
+      // words past 70 bytes end in n-grams longer than any in the tables, counted once each
+      `${"x".repeat(75)} ${"y".repeat(3)}${"x".repeat(75)} ${"x".repeat(80)} hello ${"é".repeat(40)} ${"é".repeat(41)}`,
+      `${"abcdefghij".repeat(8)} ${"zabcdefghij".repeat(8)} ${"abcdefghij".repeat(8)}`,
       `${"Mi pedido no ha llegado ".repeat(60)} where is it`,
       "x1 y2 z3 4444 55555 Ab-Cd O'Neil l'adresse",
       ...readLabelledFile("core/data/starter-intents.csv").map((example) => example.text),

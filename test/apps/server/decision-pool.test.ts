@@ -1,0 +1,109 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CheckedContext, starterDecider } from "../../../core/decide/decide.js";
+import { defaultPolicyPath } from "../../../core/decide/policy.js";
+import { isTandemError } from "../../../core/errors.js";
+import { loadConfig } from "../../../apps/server/config.js";
+import { createDecisionPool, type DecisionPool } from "../../../apps/server/decision-pool.js";
+import { startService } from "../../../apps/server/service.js";
+import { Store } from "../../../core/store/store.js";
+
+const monday = new Date("2026-11-23T10:00:00Z");
+const cases: [string, CheckedContext][] = [
+  ["where is my order 12345?", { now: monday }],
+  ["This is the third time I write, I want a human NOW", { now: monday, previousContacts: 2 }],
+  ["I was charged twice for my card payment", { now: new Date("2026-11-29T21:00:00Z"), customer: { name: "Ada", tier: "enterprise" } }],
+  [
+    "still nothing, my parcel is lost",
+    { now: monday, channel: "email", transcript: [{ role: "customer", text: "where is my parcel?", at: "2026-11-20T09:00:00Z" }] },
+  ],
+];
+
+describe("decision threads", () => {
+  let pool: DecisionPool;
+  beforeAll(() => {
+    pool = createDecisionPool({}, 1);
+  });
+  afterAll(() => pool.close());
+
+  it("decide on a thread exactly as on the main thread, as JSON or as the decision", async () => {
+    for (const [message, context] of cases) {
+      const expected = JSON.parse(JSON.stringify(starterDecider().decideChecked(message, context))) as { route: string };
+      const answer = await pool.decideJson(message, context);
+      expect(JSON.parse(answer.json), message).toEqual(expected);
+      expect(answer.route).toBe(expected.route);
+      expect(JSON.parse(JSON.stringify(await pool.decide(message, context)))).toEqual(expected);
+    }
+  });
+
+  it("answer many at once, each with its own decision", async () => {
+    const messages = Array.from({ length: 200 }, (_, i) =>
+      i % 2 === 0 ? `where is my order ${10_000 + i}?` : `how do I reset my password ${i}`,
+    );
+    const answers = await Promise.all(messages.map((message) => pool.decide(message, { now: monday })));
+    answers.forEach((decision, i) => {
+      expect(decision.triage.intent).toBe(i % 2 === 0 ? "order_status" : "account_access");
+      if (i % 2 === 0) expect(decision.entities.orderIds).toEqual([String(10_000 + i)]);
+    });
+  });
+
+  it("throw the TandemError a decision on the main thread throws", async () => {
+    let expected: unknown;
+    try {
+      starterDecider().decideChecked("   ", {});
+    } catch (caught) {
+      expected = caught;
+    }
+    const error = await pool.decideJson("   ", {}).catch((caught: unknown) => caught);
+    expect(isTandemError(error) && isTandemError(expected)).toBe(true);
+    expect(error).toMatchObject({ code: "invalid_input", status: 400, where: { path: "message" } });
+    expect((error as Error).message).toBe((expected as Error).message);
+  });
+
+  it("load the policy the configuration names", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "tandem-pool-"));
+    const file = join(folder, "policy.yaml");
+    writeFileSync(
+      file,
+      readFileSync(defaultPolicyPath, "utf8").replace("human: [human_agent, complaint,", "human: [order_status, human_agent, complaint,"),
+    );
+    const custom = createDecisionPool({ TANDEM_POLICY: file }, 1);
+    try {
+      const decision = await custom.decide("where is my order 12345?", { now: monday });
+      expect([decision.route, decision.routeReason]).toEqual(["human", "The policy sends order_status to a person."]);
+    } finally {
+      await custom.close();
+    }
+  });
+});
+
+describe("the service with and without decision threads", () => {
+  it("answers /api/decide the same way", async () => {
+    const bodies: unknown[] = [];
+    for (const threads of ["0", "1"]) {
+      const running = await startService(loadConfig({ PORT: "0", TANDEM_DECISION_THREADS: threads }), {
+        logger: pino({ level: "silent" }),
+        store: await Store.open(),
+        createFirstKey: true,
+      });
+      try {
+        const answer = await fetch(`${running.url}/api/decide`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${running.firstKey ?? ""}`, "content-type": "application/json" },
+          body: JSON.stringify({ message: "I was charged twice, I want a refund", context: { now: "2026-11-23T10:00:00Z" } }),
+        });
+        expect(answer.headers.get("content-type")).toBe("application/json; charset=utf-8");
+        bodies.push(await answer.json());
+      } finally {
+        await running.close();
+      }
+    }
+    expect(bodies[1]).toEqual(bodies[0]);
+    expect(bodies[0]).toEqual(
+      JSON.parse(JSON.stringify(starterDecider().decide("I was charged twice, I want a refund", { now: "2026-11-23T10:00:00Z" }))),
+    );
+  });
+});

@@ -55,16 +55,41 @@ function run(options: autocannon.Options): Promise<autocannon.Result> {
   return autocannon({ ...options });
 }
 
+/** Requests per second of POST /api/decide on a service that decides on its main thread (no decision threads). */
+async function decideOnMainThread(
+  env: NodeJS.ProcessEnv,
+  requests: autocannon.Request[],
+  seconds: number,
+  log: (line: string) => void,
+): Promise<number> {
+  const port = await freePort();
+  const service = spawn(process.execPath, ["--max-semi-space-size=4", cli, "serve", "--port", String(port)], {
+    env: { ...env, TANDEM_DECISION_THREADS: "0", TANDEM_WORKERS: "off" },
+    stdio: "ignore",
+  });
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    await waitUntilUp(`${base}/readyz`, service);
+    await run({ url: base, connections: 8, duration: 2, requests }); // warm up
+    log(`server: POST /api/decide with decisions on the main thread, ${seconds} s…`);
+    return (await run({ url: base, connections: 16, duration: seconds, requests })).requests.average;
+  } finally {
+    await stop(service);
+  }
+}
+
 export async function benchServer(messages: readonly string[], log: (line: string) => void): Promise<EscalationRow[]> {
   const rows: EscalationRow[] = [];
   const seconds = 10;
 
-  // 1. the baseline
+  // 1. the baseline, flat out and at the paced rate (its p99 there is the harness's own floor: autocannon paces in bursts)
   const helloPort = await freePort();
   const helloChild = spawn(process.execPath, [hello], { env: { ...process.env, PORT: String(helloPort) }, stdio: "ignore" });
   await waitUntilUp(`http://127.0.0.1:${helloPort}/`, helloChild);
   log(`server: express hello-world, ${seconds} s…`);
   const baseline = await run({ url: `http://127.0.0.1:${helloPort}/`, connections: 16, duration: seconds });
+  log(`server: express hello-world at 500 requests per second, ${seconds} s…`);
+  const baselinePaced = await run({ url: `http://127.0.0.1:${helloPort}/`, connections: 16, duration: seconds, overallRate: 500 });
   await stop(helloChild);
 
   // 2. the service, on a fresh embedded database, with a key made beforehand and its logs at the default level
@@ -96,6 +121,7 @@ export async function benchServer(messages: readonly string[], log: (line: strin
     const decide = await run({ url: base, connections: 16, duration: seconds, requests });
     log(`server: POST /api/decide at 500 requests per second, ${seconds} s…`);
     const paced = await run({ url: base, connections: 16, duration: seconds, overallRate: 500, requests });
+    const mainThread = await decideOnMainThread(env, requests, seconds, log);
 
     // 3. ingestion: 20,000 events, 2,000 of them sent twice, in a shuffled order
     const unique = 20_000;
@@ -165,10 +191,22 @@ export async function benchServer(messages: readonly string[], log: (line: strin
       },
       { measure: "decide throughput / hello-world", dataset: "same run", value: ratio.toFixed(3), target: "≥ 0.5" },
       {
+        measure: "the same, decisions on the main thread (TANDEM_DECISION_THREADS=0)",
+        dataset: "same run",
+        value: `${Math.round(mainThread).toLocaleString("en-US")} (${(mainThread / baseline.requests.average).toFixed(3)})`,
+        target: "",
+      },
+      {
         measure: "POST /api/decide p99 at 500 req/s (ms)",
         dataset: `${paced.requests.total} requests`,
         value: String(paced.latency.p99),
         target: "< 25",
+      },
+      {
+        measure: "express hello-world p99 at 500 req/s (ms)",
+        dataset: "the harness's floor",
+        value: String(baselinePaced.latency.p99),
+        target: "",
       },
       {
         measure: "message events: accepted / duplicates / errors",

@@ -43,8 +43,9 @@ export interface AppDependencies {
 function helmetHeaders(middleware: (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => void) {
   const headers = new Map<string, string>();
   const recorder = {
-    setHeader: (name: string, value: string | number) => headers.set(name, String(value)),
-    removeHeader: (name: string) => headers.delete(name),
+    // lower-case names, as Node keys them: setting them then allocates no lower-cased copy per request
+    setHeader: (name: string, value: string | number) => headers.set(name.toLowerCase(), String(value)),
+    removeHeader: (name: string) => headers.delete(name.toLowerCase()),
   };
   middleware({} as IncomingMessage, recorder as unknown as ServerResponse, () => undefined);
   return headers;

@@ -12,8 +12,8 @@ import type { DeciderFiles } from "./load-decider.js";
 
 export interface DecisionPool {
   readonly threads: number;
-  /** The decision as JSON text, with the route and intent for the metrics. */
-  decideJson(message: string, context: CheckedContext): Promise<{ json: string; route: string; intent: string }>;
+  /** The decision as JSON (UTF-8 bytes), with the route and intent for the metrics. */
+  decideJson(message: string, context: CheckedContext): Promise<{ json: Uint8Array; route: string; intent: string }>;
   decide(message: string, context: CheckedContext): Promise<Decision>;
   /** Waits for the decisions under way, then stops the threads. */
   close(): Promise<void>;
@@ -29,7 +29,6 @@ export function createDecisionPool(files: DeciderFiles, threads: number): Decisi
     // the service has at most a few hundred requests in flight: each thread takes them in turn from its own queue rather than
     // waiting for the pool to hand it the next one
     concurrentTasksPerWorker: 64,
-    atomics: "disabled",
     idleTimeout: Infinity,
     workerData: {
       TANDEM_POLICY: files.TANDEM_POLICY,
@@ -49,7 +48,7 @@ export function createDecisionPool(files: DeciderFiles, threads: number): Decisi
   return {
     threads,
     async decideJson(message, context) {
-      return (await run({ as: "json", message, context })) as { json: string; route: string; intent: string };
+      return (await run({ as: "json", message, context })) as { json: Uint8Array; route: string; intent: string };
     },
     async decide(message, context) {
       return ((await run({ as: "object", message, context })) as { decision: Decision }).decision;

@@ -6,10 +6,10 @@ export function sendJson(response: Response, value: unknown, status = 200): void
   sendJsonText(response, JSON.stringify(value), status);
 }
 
-/** Sends text that is JSON already (a decision thread serialised it). */
-export function sendJsonText(response: Response, json: string, status = 200): void {
+/** Sends JSON serialised already, as text or UTF-8 bytes (a decision thread's). */
+export function sendJsonText(response: Response, json: string | Uint8Array, status = 200): void {
   response.statusCode = status;
   response.setHeader("Content-Type", "application/json; charset=utf-8");
-  // Node sets Content-Length from the string's UTF-8 length
+  // Node sets Content-Length from the string's UTF-8 length or the bytes' length
   response.end(json);
 }

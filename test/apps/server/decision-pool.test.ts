@@ -33,7 +33,7 @@ describe("decision threads", () => {
     for (const [message, context] of cases) {
       const expected = JSON.parse(JSON.stringify(starterDecider().decideChecked(message, context))) as { route: string };
       const answer = await pool.decideJson(message, context);
-      expect(JSON.parse(answer.json), message).toEqual(expected);
+      expect(JSON.parse(Buffer.from(answer.json).toString("utf8")), message).toEqual(expected);
       expect(answer.route).toBe(expected.route);
       expect(JSON.parse(JSON.stringify(await pool.decide(message, context)))).toEqual(expected);
     }

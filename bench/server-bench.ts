@@ -117,10 +117,11 @@ export async function benchServer(messages: readonly string[], log: (line: strin
       body: JSON.stringify({ message }),
     }));
     await run({ url: base, connections: 8, duration: 2, requests }); // warm up
-    log(`server: POST /api/decide, ${seconds} s…`);
-    const decide = await run({ url: base, connections: 16, duration: seconds, requests });
+    // the steady rate first: measured after the flat-out run, it would measure the heap's recovery from that burst instead
     log(`server: POST /api/decide at 500 requests per second, ${seconds} s…`);
     const paced = await run({ url: base, connections: 16, duration: seconds, overallRate: 500, requests });
+    log(`server: POST /api/decide, ${seconds} s…`);
+    const decide = await run({ url: base, connections: 16, duration: seconds, requests });
     const mainThread = await decideOnMainThread(env, requests, seconds, log);
 
     // 3. ingestion: 20,000 events, 2,000 of them sent twice, in a shuffled order

@@ -52,7 +52,11 @@ export class ConversationService {
     this.listeners.push(listener);
   }
 
-  /** Handles a customer message once: a message already stored (same source, conversation and message id) returns undefined. */
+  /**
+   * Handles a customer message once: a message already stored (same source, conversation and message id) returns
+   * undefined. If an earlier attempt stopped part-way (the process died after storing the message, or after deciding it),
+   * the redelivery finishes the work rather than dropping it: see `finish`.
+   */
   async handle(input: CustomerMessage): Promise<HandledMessage | undefined> {
     const { store } = this;
     const conversation = await store.upsertConversation({
@@ -64,14 +68,19 @@ export class ConversationService {
       customer: input.customer,
     });
     const at = input.at ?? new Date();
-    const history = await store.recentMessages(conversation.id, 10);
     const { message, fresh } = await store.addMessage(conversation.id, {
       role: "customer",
       text: input.text,
       externalId: input.messageId,
       at: at.toISOString(),
     });
-    if (!fresh) return undefined;
+    const decided = fresh ? undefined : await store.decisionForMessage(message.id);
+    if (decided) {
+      await this.finish(conversation, decided);
+      return undefined;
+    }
+    // the messages before this one (a message stored by an attempt that stopped before deciding it is decided now)
+    const history = await store.recentMessages(conversation.id, 10, message.id);
     const customer = input.customer ?? (conversation.customer_id ? await this.customerInfo(conversation.customer_id) : undefined);
     const earlierFromCustomer = history.filter((entry) => entry.role === "customer");
     const transcript: TranscriptEntry[] = history.map((entry) => ({ role: entry.role, text: entry.text, at: entry.at.toISOString() }));
@@ -120,7 +129,41 @@ export class ConversationService {
     } else escalation = await store.activeEscalation(conversation.id);
     const handled = { conversation, decision, decisionRow, escalation, escalationCreated };
     for (const listener of this.listeners) await listener(handled);
+    await store.markPassedOn(decisionRow.id);
     return handled;
+  }
+
+  /**
+   * Finishes a message decided before whose listeners did not all run (the decision has no `passed_on_at`): opens its
+   * escalation if the attempt stopped before that, and tells the listeners again. Their outbox actions carry idempotency
+   * keys (the decision's, the escalation's, the message's), so what was queued already is not queued twice. Only the
+   * conversation's latest decision is finished: a later message's handling carried the escalation and the write-back on.
+   */
+  private async finish(conversation: Conversation, decisionRow: DecisionRow): Promise<void> {
+    const { store } = this;
+    if (decisionRow.passed_on_at !== null) return;
+    const latest = await store.latestDecision(conversation.id);
+    if (latest?.id !== decisionRow.id) return;
+    const decision = decisionRow.body as Decision;
+    let escalation = await store.escalationForDecision(decisionRow.id);
+    // opened by this decision, rather than carried on from an earlier one
+    let escalationCreated = escalation !== undefined && escalation.created_at.getTime() >= decisionRow.created_at.getTime();
+    if (!escalation && decision.route !== "automate") {
+      const opened = await store.openEscalation({
+        conversationId: conversation.id,
+        decisionId: decisionRow.id,
+        route: decision.route,
+        team: decision.assignment.team,
+        channel: decision.assignment.channel,
+        score: decision.escalation.score,
+        intent: decision.triage.intent,
+      });
+      escalation = opened.escalation;
+      escalationCreated = opened.created;
+    } else escalation ??= await store.activeEscalation(conversation.id);
+    const handled = { conversation, decision, decisionRow, escalation, escalationCreated };
+    for (const listener of this.listeners) await listener(handled);
+    await store.markPassedOn(decisionRow.id);
   }
 
   /**

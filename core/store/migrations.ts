@@ -230,6 +230,15 @@ function migrations(kind: StoreKind): Record<string, Migration> {
           .execute();
       },
     },
+    "2026-11-29-07-decisions-passed-on": {
+      async up(db: Kysely<unknown>) {
+        // when the decision's listeners (escalation posts, write-backs) had all queued their actions: a redelivered message
+        // whose decision lacks it is finished rather than dropped (ConversationService.finish)
+        await db.schema.alterTable("decisions").addColumn("passed_on_at", t.timestamp).execute();
+        // decisions made before this column were passed on as they were made
+        await sql`update decisions set passed_on_at = created_at`.execute(db);
+      },
+    },
   };
 }
 

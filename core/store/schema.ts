@@ -52,6 +52,8 @@ export interface DecisionsTable {
   channel: string | null;
   /** The whole decision as returned by decide(). */
   body: Json<unknown>;
+  /** When every listener had queued its actions for this decision; null while that is not done. */
+  passed_on_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   duration_ms: number;
   /** UTC day of created_at, "2026-11-23". */
   day: string;

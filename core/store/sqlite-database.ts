@@ -21,6 +21,7 @@ const TIMESTAMP_COLUMNS = new Set([
   "revoked_at",
   "installed_at",
   "expires_at",
+  "passed_on_at",
 ]);
 /** Columns that hold JSON. */
 const JSON_COLUMNS = new Set(["payload", "body", "result"]);

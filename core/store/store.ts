@@ -456,6 +456,27 @@ export class Store {
     return this.db.selectFrom("decisions").selectAll().where("id", "=", id).executeTakeFirst();
   }
 
+  /** The decision made for a stored message, if any. */
+  async decisionForMessage(messageId: number): Promise<DecisionRow | undefined> {
+    return this.db
+      .selectFrom("decisions")
+      .selectAll()
+      .where("message_id", "=", messageId)
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  /** Records that every listener has queued its actions for this decision. */
+  async markPassedOn(decisionId: number): Promise<void> {
+    await this.db.updateTable("decisions").set({ passed_on_at: new Date() }).where("id", "=", decisionId).execute();
+  }
+
+  /** The escalation (in any state) whose latest decision is this one. */
+  async escalationForDecision(decisionId: number): Promise<Escalation | undefined> {
+    return this.db.selectFrom("escalations").selectAll().where("decision_id", "=", decisionId).executeTakeFirst();
+  }
+
   async latestDecision(conversationId: number): Promise<DecisionRow | undefined> {
     return this.db
       .selectFrom("decisions")

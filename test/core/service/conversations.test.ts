@@ -178,6 +178,74 @@ describe.each(storeBackends())("conversations, outbox and metrics on $name", (ba
     expect(handled).toEqual([1]);
     expect(await store.countEvents("unit")).toEqual({ processed: 1, failed: 1 });
   });
+
+  describe("a message whose handling stopped part-way", () => {
+    let resumable: ConversationService;
+    let stopAfterDeciding = false;
+    const told: string[] = [];
+    beforeAll(() => {
+      resumable = new ConversationService(store, starterDecider());
+      resumable.onDecision(async (handled) => {
+        if (stopAfterDeciding) {
+          stopAfterDeciding = false;
+          throw new Error("the process stopped here");
+        }
+        if (!handled.escalation) return;
+        // what the Slack listener does: a post for a new escalation, keyed by the escalation
+        const kind = handled.escalationCreated ? "post" : "thread";
+        const { fresh } = await store.enqueue({
+          idempotencyKey: `test:${kind}:escalation:${handled.escalation.id}`,
+          kind: `test.${kind}`,
+          payload: {},
+        });
+        told.push(`${kind}:${fresh ? "queued" : "known"}`);
+      });
+    });
+
+    it("is finished when it comes again: its escalation posted once, its decision not made twice", async () => {
+      const message = { source: "resume", conversationId: "r1", text: "I want to talk to a person about my refund", messageId: "m1" };
+      stopAfterDeciding = true;
+      await expect(resumable.handle(message)).rejects.toThrow("the process stopped here");
+      expect(told).toEqual([]);
+      expect(await resumable.handle(message)).toBeUndefined();
+      expect(told).toEqual(["post:queued"]);
+      // once finished, a redelivery is only recognised
+      expect(await resumable.handle(message)).toBeUndefined();
+      expect(told).toEqual(["post:queued"]);
+      const conversation = await store.findConversation("resume", "r1");
+      const decision = await store.latestDecision(conversation?.id ?? 0);
+      expect(decision && (await store.decisionForMessage(decision.message_id ?? 0))?.id).toBe(decision?.id);
+      const escalation = await store.activeEscalation(conversation?.id ?? 0);
+      expect(escalation?.decision_id).toBe(decision?.id);
+      expect(decision?.passed_on_at).toBeInstanceOf(Date);
+    });
+
+    it("is decided when an attempt stored it and stopped before deciding, with a transcript that holds it once", async () => {
+      const conversation = await store.upsertConversation({ source: "resume", externalId: "r2" });
+      await store.addMessage(conversation.id, { role: "customer", text: "Let me talk to a human please", externalId: "m1" });
+      const handled = await resumable.handle({
+        source: "resume",
+        conversationId: "r2",
+        text: "Let me talk to a human please",
+        messageId: "m1",
+      });
+      expect(handled?.decision.route).toMatch(/^(human|urgent)$/);
+      expect(handled?.decision.handoff?.transcript.map((entry) => entry.text)).toEqual(["Let me talk to a human please"]);
+      expect(handled?.escalationCreated).toBe(true);
+    });
+
+    it("leaves the escalation to a later message's decision when an older message comes again", async () => {
+      const first = { source: "resume", conversationId: "r3", text: "I want a human, my parcel is lost", messageId: "m1" };
+      const opened = await resumable.handle(first);
+      const later = await resumable.handle({ source: "resume", conversationId: "r3", text: "Hello? Anyone?", messageId: "m2" });
+      const escalationId = opened?.escalation?.id ?? 0;
+      await store.snoozeEscalation(escalationId, new Date(Date.now() + 3_600_000), "U1");
+      told.length = 0;
+      expect(await resumable.handle(first)).toBeUndefined();
+      expect(told).toEqual([]);
+      expect(await store.getEscalation(escalationId)).toMatchObject({ state: "snoozed", decision_id: later?.decisionRow.id });
+    });
+  });
 });
 
 describe("back-off", () => {

@@ -48,11 +48,12 @@ export const configSchema = z.object({
   TANDEM_SHUTDOWN_TIMEOUT_MS: whole(100, 600_000).default(10_000),
   /**
    * Threads that make the decisions of /api/decide, /api/suggest and /api/handoff (see decision-pool.ts); 0 makes them on the
-   * main thread. Empty: one less than the machine's cores, at least 1 and at most 4.
+   * main thread. Empty: one less than the machine's cores, at most 4 (so 0 on a single core, where a thread would only
+   * add the hand-over). Each thread holds its own model and tables (about 20 MB).
    */
   TANDEM_DECISION_THREADS: z
     .preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), whole(0, 64).optional())
-    .transform((value) => value ?? Math.min(4, Math.max(1, availableParallelism() - 1))),
+    .transform((value) => value ?? Math.min(4, availableParallelism() - 1)),
   /** Off for a web-only instance: then no outbox or event worker runs here. */
   TANDEM_WORKERS: z
     .enum(["on", "off"], { error: "must be on or off" })

@@ -361,8 +361,13 @@ export async function startService(config: ServiceConfig, options: ServiceOption
     closing ??= (async () => {
       ready = false;
       await new Promise<void>((resolveClose) => {
-        server.close(() => resolveClose());
-        server.closeIdleConnections();
+        // close() closes the idle keep-alive connections once; a connection whose request is under way goes idle when its
+        // answer is sent, and would hold the server open until its keep-alive timeout: swept until the server is closed
+        const sweep = setInterval(() => server.closeIdleConnections(), 25);
+        server.close(() => {
+          clearInterval(sweep);
+          resolveClose();
+        });
       });
       await slack?.stop();
       await Promise.all([events.stop(), outbox.stop(), pool?.close()]);

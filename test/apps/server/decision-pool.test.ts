@@ -81,6 +81,34 @@ describe("decision threads", () => {
 });
 
 describe("the service with and without decision threads", () => {
+  it("answers the decisions under way when it shuts down, and closes without waiting out keep-alive connections", async () => {
+    const running = await startService(loadConfig({ PORT: "0", TANDEM_DECISION_THREADS: "1" }), {
+      logger: pino({ level: "silent" }),
+      store: await Store.open(),
+      createFirstKey: true,
+    });
+    const answers = Array.from({ length: 40 }, (_, i) =>
+      fetch(`${running.url}/api/decide`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${running.firstKey ?? ""}`, "content-type": "application/json" },
+        body: JSON.stringify({ message: `where is my order ${20_000 + i}?` }),
+      }).then(async (answer) => [answer.status, ((await answer.json()) as { entities: { orderIds: string[] } }).entities.orderIds]),
+    );
+    // the requests are on their way when the shutdown starts
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const started = performance.now();
+    const closing = running.close();
+    const settled = await Promise.allSettled(answers);
+    await closing;
+    // the connections that carried answers are closed once idle, rather than after their 65-second keep-alive
+    expect(performance.now() - started).toBeLessThan(5_000);
+    const answered = settled.filter((result) => result.status === "fulfilled").map((result) => result.value);
+    // every request that reached the service got its decision; none was cut off half-way
+    expect(answered.length).toBeGreaterThan(0);
+    for (const [status, orderIds] of answered) expect(status === 200 && (orderIds as string[]).length === 1).toBe(true);
+    for (const result of settled) if (result.status === "rejected") expect(String(result.reason)).toMatch(/fetch failed/);
+  });
+
   it("answers /api/decide the same way", async () => {
     const bodies: unknown[] = [];
     for (const threads of ["0", "1"]) {

@@ -112,25 +112,7 @@ export class ConversationService {
       channel: context.channel,
       durationMs,
     });
-    let escalation: Escalation | undefined;
-    let escalationCreated = false;
-    if (decision.route !== "automate") {
-      const opened = await store.openEscalation({
-        conversationId: conversation.id,
-        decisionId: decisionRow.id,
-        route: decision.route,
-        team: decision.assignment.team,
-        channel: decision.assignment.channel,
-        score: decision.escalation.score,
-        intent: decision.triage.intent,
-      });
-      escalation = opened.escalation;
-      escalationCreated = opened.created;
-    } else escalation = await store.activeEscalation(conversation.id);
-    const handled = { conversation, decision, decisionRow, escalation, escalationCreated };
-    for (const listener of this.listeners) await listener(handled);
-    await store.markPassedOn(decisionRow.id);
-    return handled;
+    return this.passOn(conversation, decisionRow, decision);
   }
 
   /**
@@ -144,10 +126,25 @@ export class ConversationService {
     if (decisionRow.passed_on_at !== null) return;
     const latest = await store.latestDecision(conversation.id);
     if (latest?.id !== decisionRow.id) return;
-    const decision = decisionRow.body as Decision;
-    let escalation = await store.escalationForDecision(decisionRow.id);
+    const own = await store.escalationForDecision(decisionRow.id);
     // opened by this decision, rather than carried on from an earlier one
-    let escalationCreated = escalation !== undefined && escalation.created_at.getTime() >= decisionRow.created_at.getTime();
+    const created = own !== undefined && own.created_at.getTime() >= decisionRow.created_at.getTime();
+    await this.passOn(conversation, decisionRow, decisionRow.body as Decision, own && { escalation: own, created });
+  }
+
+  /**
+   * Opens the decision's escalation when a person is involved (unless `known` has it), tells the listeners, and records
+   * that they were told.
+   */
+  private async passOn(
+    conversation: Conversation,
+    decisionRow: DecisionRow,
+    decision: Decision,
+    known?: { escalation: Escalation; created: boolean },
+  ): Promise<HandledMessage> {
+    const { store } = this;
+    let escalation = known?.escalation;
+    let escalationCreated = known?.created ?? false;
     if (!escalation && decision.route !== "automate") {
       const opened = await store.openEscalation({
         conversationId: conversation.id,
@@ -164,6 +161,7 @@ export class ConversationService {
     const handled = { conversation, decision, decisionRow, escalation, escalationCreated };
     for (const listener of this.listeners) await listener(handled);
     await store.markPassedOn(decisionRow.id);
+    return handled;
   }
 
   /**

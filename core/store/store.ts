@@ -458,13 +458,7 @@ export class Store {
 
   /** The decision made for a stored message, if any. */
   async decisionForMessage(messageId: number): Promise<DecisionRow | undefined> {
-    return this.db
-      .selectFrom("decisions")
-      .selectAll()
-      .where("message_id", "=", messageId)
-      .orderBy("id", "desc")
-      .limit(1)
-      .executeTakeFirst();
+    return this.lastDecisionWhere("message_id", messageId);
   }
 
   /** Records that every listener has queued its actions for this decision. */
@@ -478,13 +472,11 @@ export class Store {
   }
 
   async latestDecision(conversationId: number): Promise<DecisionRow | undefined> {
-    return this.db
-      .selectFrom("decisions")
-      .selectAll()
-      .where("conversation_id", "=", conversationId)
-      .orderBy("id", "desc")
-      .limit(1)
-      .executeTakeFirst();
+    return this.lastDecisionWhere("conversation_id", conversationId);
+  }
+
+  private lastDecisionWhere(column: "message_id" | "conversation_id", value: number): Promise<DecisionRow | undefined> {
+    return this.db.selectFrom("decisions").selectAll().where(column, "=", value).orderBy("id", "desc").limit(1).executeTakeFirst();
   }
 
   /**

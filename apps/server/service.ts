@@ -13,6 +13,7 @@ import type { WebClient } from "@slack/web-api";
 import type { SlackApp } from "../../connectors/slack/app.js";
 import { type MessageEvent, messageEventSchema } from "./api.js";
 import { createApp } from "./app.js";
+import { checkDecideInput } from "../../core/decide/decide.js";
 import { createDecisionPool } from "./decision-pool.js";
 import { loadDecider } from "./load-decider.js";
 import type { ServiceConfig } from "./config.js";
@@ -321,6 +322,12 @@ export async function startService(config: ServiceConfig, options: ServiceOption
   let ready = false;
   const metrics = createMetricsRegistry(store);
   const pool = config.TANDEM_DECISION_THREADS > 0 ? createDecisionPool(config, config.TANDEM_DECISION_THREADS) : undefined;
+  // the messages webhooks bring are decided on the threads too, so that a burst of them leaves the API answering
+  if (pool)
+    service.useDecisionMaker((message, context) => {
+      const checked = checkDecideInput(message, context);
+      return pool.decide(checked.text, checked.context);
+    });
   const app = createApp({
     config,
     store,

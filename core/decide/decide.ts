@@ -102,15 +102,8 @@ export class Decider {
   }
 
   decide(message: unknown, context: DecideContext = {}): Decision {
-    const parsedMessage = messageSchema.safeParse(message);
-    if (!parsedMessage.success)
-      throw new TandemError("invalid_input", parsedMessage.error.issues[0]?.message ?? "invalid message", { where: { path: "message" } });
-    const parsedContext = decideContextSchema.safeParse(context);
-    if (!parsedContext.success) {
-      const issue = parsedContext.error.issues[0];
-      throw new TandemError("invalid_input", issue.message, { where: { path: ["context", ...issue.path].join(".") } });
-    }
-    return this.decideChecked(parsedMessage.data, parsedContext.data);
+    const checked = checkDecideInput(message, context);
+    return this.decideChecked(checked.text, checked.context);
   }
 
   /** decide() for a message and context a boundary has already checked (the API's body schema holds both). */
@@ -168,6 +161,19 @@ export class Decider {
     }
     return { triage: triaged, escalation, route, routeReason: reason, assignment, entities, suggestion, handoff, afterHours };
   }
+}
+
+/** A message and context checked as decide() checks them; a mistake is a TandemError naming its path. */
+export function checkDecideInput(message: unknown, context: DecideContext = {}): { text: string; context: CheckedContext } {
+  const parsedMessage = messageSchema.safeParse(message);
+  if (!parsedMessage.success)
+    throw new TandemError("invalid_input", parsedMessage.error.issues[0]?.message ?? "invalid message", { where: { path: "message" } });
+  const parsedContext = decideContextSchema.safeParse(context);
+  if (!parsedContext.success) {
+    const issue = parsedContext.error.issues[0];
+    throw new TandemError("invalid_input", issue.message, { where: { path: ["context", ...issue.path].join(".") } });
+  }
+  return { text: parsedMessage.data, context: parsedContext.data };
 }
 
 /** The route and the one reason that decided it, checked in order of who must be served first. */

@@ -31,6 +31,7 @@ export interface HandledMessage {
 
 export type MessageListener = (handled: HandledMessage) => Promise<void>;
 export type Improver = (decision: Decision, message: string, customerName: string | undefined) => Promise<Decision>;
+export type DecisionMaker = (message: string, context: DecideContext) => Promise<Decision>;
 
 export class ConversationService {
   private readonly listeners: MessageListener[] = [];
@@ -41,6 +42,12 @@ export class ConversationService {
   ) {}
 
   private improver: Improver | undefined;
+  private decisionMaker: DecisionMaker | undefined;
+
+  /** Makes the decisions elsewhere (the service's decision threads) rather than with `decider` on this thread. */
+  useDecisionMaker(decisionMaker: DecisionMaker): void {
+    this.decisionMaker = decisionMaker;
+  }
 
   /** A step that may rewrite a decision's suggestion (a language model), awaited before the decision is stored. */
   useImprover(improver: Improver): void {
@@ -102,7 +109,7 @@ export class ConversationService {
       },
     };
     const started = performance.now();
-    let decision = this.decider.decide(input.text, context);
+    let decision = this.decisionMaker ? await this.decisionMaker(input.text, context) : this.decider.decide(input.text, context);
     const durationMs = performance.now() - started;
     if (this.improver) decision = await this.improver(decision, input.text, customer?.name ?? undefined);
     const decisionRow = await store.saveDecision({

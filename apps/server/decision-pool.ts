@@ -1,8 +1,8 @@
-// Decisions on worker threads (Piscina): /api/decide, /api/suggest and /api/handoff hand the message to a decision thread,
-// which decides and serialises, while the main thread goes on parsing requests and writing answers. A decision is CPU work
-// (about 30 µs, more on a busy core) and its JSON another 7 to 20 µs: on the main thread they held every other request,
-// webhook acknowledgements and health checks included. Measured on two cores: POST /api/decide went from about 5,000 to
-// about 8,000 requests per second.
+// Decisions on worker threads (Piscina): /api/decide, /api/suggest, /api/handoff and the event worker's messages hand the
+// message to a decision thread, which decides (and serialises the API's answer), while the main thread goes on parsing
+// requests and writing answers. A decision is CPU work (about 30 µs, more on a busy core) and its JSON another 7 to 20 µs:
+// on the main thread they held every other request, webhook acknowledgements and health checks included. Measured on two
+// cores: POST /api/decide went from about 5,000 to 8,000–9,900 requests per second.
 import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
 import type { CheckedContext, Decision } from "../../core/decide/decide.js";

@@ -54,6 +54,8 @@ export const configSchema = z.object({
   TANDEM_DECISION_THREADS: z
     .preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), whole(0, 64).optional())
     .transform((value) => value ?? Math.min(4, availableParallelism() - 1)),
+  /** Decisions that may wait for a decision thread; past it the API answers 503 with Retry-After. */
+  TANDEM_DECISION_QUEUE: whole(1, 1_000_000).default(4096),
   /** Off for a web-only instance: then no outbox or event worker runs here. */
   TANDEM_WORKERS: z
     .enum(["on", "off"], { error: "must be on or off" })

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { z } from "zod";
 import { formatPath } from "../../core/data-file.js";
 import { isTandemError } from "../../core/errors.js";
+import { DecisionsBusyError } from "./decision-pool.js";
 
 export interface FieldError {
   path: string;
@@ -68,6 +69,16 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     }
     if (error instanceof HttpProblem) {
       sendProblem(response, request, error);
+      return;
+    }
+    if (error instanceof DecisionsBusyError) {
+      sendProblem(
+        response,
+        request,
+        new HttpProblem(503, TITLES[503], "more decisions are waiting than this service queues; try again in a moment", [], {
+          "Retry-After": "1",
+        }),
+      );
       return;
     }
     // body-parser's errors carry a status and a type

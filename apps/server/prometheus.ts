@@ -3,6 +3,7 @@
 import type { Request } from "express";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { Store } from "../../core/store/store.js";
+import type { DecisionPool } from "./decision-pool.js";
 
 export interface ServiceMetricsRegistry {
   registry: Registry;
@@ -81,4 +82,25 @@ export function createMetricsRegistry(store: Store): ServiceMetricsRegistry {
     counter.inc();
   };
   return { registry, httpDuration, decisions, observeRequest, countDecision };
+}
+
+/** The decision threads: how many, how many decisions wait for one, and how busy they have been. */
+export function registerDecisionPoolMetrics(registry: Registry, pool: DecisionPool): void {
+  new Gauge({ name: "tandem_decision_threads", help: "Threads that make decisions", registers: [registry] }).set(pool.threads);
+  new Gauge({
+    name: "tandem_decision_queue",
+    help: "Decisions waiting for a decision thread",
+    registers: [registry],
+    collect() {
+      this.set(pool.stats().queued);
+    },
+  });
+  new Gauge({
+    name: "tandem_decision_thread_utilization",
+    help: "Share of time the decision threads have been busy since they started (0 to 1)",
+    registers: [registry],
+    collect() {
+      this.set(pool.stats().utilization);
+    },
+  });
 }

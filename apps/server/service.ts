@@ -17,7 +17,7 @@ import { checkDecideInput } from "../../core/decide/decide.js";
 import { createDecisionPool } from "./decision-pool.js";
 import { loadDecider } from "./load-decider.js";
 import type { ServiceConfig } from "./config.js";
-import { createMetricsRegistry } from "./prometheus.js";
+import { createMetricsRegistry, registerDecisionPoolMetrics } from "./prometheus.js";
 
 export interface RunningService {
   url: string;
@@ -321,7 +321,11 @@ export async function startService(config: ServiceConfig, options: ServiceOption
 
   let ready = false;
   const metrics = createMetricsRegistry(store);
-  const pool = config.TANDEM_DECISION_THREADS > 0 ? createDecisionPool(config, config.TANDEM_DECISION_THREADS) : undefined;
+  const pool =
+    config.TANDEM_DECISION_THREADS > 0
+      ? createDecisionPool(config, config.TANDEM_DECISION_THREADS, { maxQueue: config.TANDEM_DECISION_QUEUE })
+      : undefined;
+  if (pool) registerDecisionPoolMetrics(metrics.registry, pool);
   // the messages webhooks bring are decided on the threads too, so that a burst of them leaves the API answering
   if (pool)
     service.useDecisionMaker((message, context) => {

@@ -1,13 +1,16 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { AddressInfo } from "node:net";
+import express from "express";
 import { pino } from "pino";
+import { problemHandler } from "../../../apps/server/problem.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CheckedContext, starterDecider } from "../../../core/decide/decide.js";
 import { defaultPolicyPath } from "../../../core/decide/policy.js";
 import { isTandemError } from "../../../core/errors.js";
 import { loadConfig } from "../../../apps/server/config.js";
-import { createDecisionPool, type DecisionPool } from "../../../apps/server/decision-pool.js";
+import { createDecisionPool, type DecisionPool, DecisionsBusyError } from "../../../apps/server/decision-pool.js";
 import { startService } from "../../../apps/server/service.js";
 import { Store } from "../../../core/store/store.js";
 
@@ -63,6 +66,21 @@ describe("decision threads", () => {
     expect((error as Error).message).toBe((expected as Error).message);
   });
 
+  it("refuse a decision as busy when as many wait as the pool queues, and take the next once they are done", async () => {
+    const small = createDecisionPool({}, 1, { maxQueue: 2, perThread: 1 });
+    try {
+      const settled = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => small.decide(`where is my order ${30_000 + i}?`, {})));
+      const refused = settled.filter((result) => result.status === "rejected").map((result) => result.reason as unknown);
+      expect(refused.length).toBeGreaterThan(0);
+      expect(settled.length - refused.length).toBeGreaterThanOrEqual(3);
+      for (const error of refused) expect(error).toBeInstanceOf(DecisionsBusyError);
+      expect((await small.decide("where is my order 12345?", {})).triage.intent).toBe("order_status");
+      expect(small.stats().queued).toBe(0);
+    } finally {
+      await small.close();
+    }
+  });
+
   it("load the policy the configuration names", async () => {
     const folder = mkdtempSync(join(tmpdir(), "tandem-pool-"));
     const file = join(folder, "policy.yaml");
@@ -76,6 +94,29 @@ describe("decision threads", () => {
       expect([decision.route, decision.routeReason]).toEqual(["human", "The policy sends order_status to a person."]);
     } finally {
       await custom.close();
+    }
+  });
+});
+
+describe("a busy pool over HTTP", () => {
+  it("is a 503 problem with Retry-After", async () => {
+    const app = express();
+    app.post("/api/decide", () => {
+      throw new DecisionsBusyError(4096);
+    });
+    app.use(problemHandler(pino({ level: "silent" })));
+    const server = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    try {
+      const answer = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/decide`, { method: "POST" });
+      expect(answer.status).toBe(503);
+      expect(answer.headers.get("retry-after")).toBe("1");
+      expect(answer.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+      expect(((await answer.json()) as { detail: string }).detail).toBe(
+        "more decisions are waiting than this service queues; try again in a moment",
+      );
+    } finally {
+      server.close();
     }
   });
 });
@@ -125,6 +166,12 @@ describe("the service with and without decision threads", () => {
         });
         expect(answer.headers.get("content-type")).toBe("application/json; charset=utf-8");
         bodies.push(await answer.json());
+        const metrics = await (await fetch(`${running.url}/metrics`)).text();
+        if (threads === "1") {
+          expect(metrics).toMatch(/^tandem_decision_threads 1$/m);
+          expect(metrics).toMatch(/^tandem_decision_queue 0$/m);
+          expect(metrics).toMatch(/^tandem_decision_thread_utilization (0|0\.\d+|1)$/m);
+        } else expect(metrics).not.toContain("tandem_decision_threads");
       } finally {
         await running.close();
       }

@@ -7,6 +7,7 @@ import type { HttpProblem } from "./problem.js";
 import { problem } from "./problem.js";
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
 /** The whitespace JSON allows: space, tab, line feed, carriage return. */
 const JSON_WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
@@ -17,7 +18,7 @@ function refusedType(contentType: string | undefined): string | undefined {
   const mediaType = (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
   if (mediaType !== "application/json") return "send the body as JSON (Content-Type: application/json)";
   if (semicolon === -1) return undefined;
-  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1]?.toLowerCase();
+  const charset = CHARSET.exec(contentType)?.[1]?.toLowerCase();
   return charset === undefined || charset === "utf-8" || charset === "utf8" ? undefined : `the body must be UTF-8, not ${charset}`;
 }
 

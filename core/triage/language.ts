@@ -61,7 +61,6 @@ function encodeWords(text: string): number {
   let words = 0;
   let wordStart = 0;
   let countBytes = 0;
-  const push = (byte: number) => (bytes[length++] = BYTE_CODES[byte]);
   for (let i = 0; i < text.length; i++) {
     let code = text.charCodeAt(i);
     if (code < 0x80) {
@@ -72,24 +71,24 @@ function encodeWords(text: string): number {
           wordStart = length;
         }
         if (countBytes > CUT_AFTER) break;
-      } else push(code);
+      } else bytes[length++] = BYTE_CODES[code];
       countBytes++;
     } else if (code < 0x800) {
-      push(0xc0 | (code >> 6));
-      push(0x80 | (code & 0x3f));
+      bytes[length++] = BYTE_CODES[0xc0 | (code >> 6)];
+      bytes[length++] = BYTE_CODES[0x80 | (code & 0x3f)];
       countBytes += 2;
     } else if (code < 0xd800 || code >= 0xe000) {
-      push(0xe0 | (code >> 12));
-      push(0x80 | ((code >> 6) & 0x3f));
-      push(0x80 | (code & 0x3f));
+      bytes[length++] = BYTE_CODES[0xe0 | (code >> 12)];
+      bytes[length++] = BYTE_CODES[0x80 | ((code >> 6) & 0x3f)];
+      bytes[length++] = BYTE_CODES[0x80 | (code & 0x3f)];
       countBytes += 3;
     } else {
       i++;
       code = 0x10000 + (((code & 0x3ff) << 10) | (text.charCodeAt(i) & 0x3ff));
-      push(0xf0 | (code >> 18));
-      push(0x80 | ((code >> 12) & 0x3f));
-      push(0x80 | ((code >> 6) & 0x3f));
-      push(0x80 | (code & 0x3f));
+      bytes[length++] = BYTE_CODES[0xf0 | (code >> 18)];
+      bytes[length++] = BYTE_CODES[0x80 | ((code >> 12) & 0x3f)];
+      bytes[length++] = BYTE_CODES[0x80 | ((code >> 6) & 0x3f)];
+      bytes[length++] = BYTE_CODES[0x80 | (code & 0x3f)];
       countBytes += 4;
     }
     if (countBytes > ENFORCE_CUT_AFTER) break;

@@ -47,8 +47,8 @@ export const configSchema = z.object({
   /** How long a graceful shutdown may take before the process exits anyway. */
   TANDEM_SHUTDOWN_TIMEOUT_MS: whole(100, 600_000).default(10_000),
   /**
-   * Threads that make the decisions of /api/decide, /api/suggest and /api/handoff (see decision-pool.ts); 0 makes them on the
-   * main thread. Empty: one less than the machine's cores, at most 4 (so 0 on a single core, where a thread would only
+   * Threads that make the decisions of /api/decide, /api/suggest, /api/handoff and of the messages webhooks bring (see
+   * decision-pool.ts); 0 makes them on the main thread. Empty: one less than the machine's cores, at most 4 (so 0 on a single core, where a thread would only
    * add the hand-over). Each thread holds its own model and tables (about 20 MB).
    */
   TANDEM_DECISION_THREADS: z

@@ -4,7 +4,7 @@
 // cost about 20 µs of each /api/decide request.
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { HttpProblem } from "./problem.js";
-import { problem } from "./problem.js";
+import { bodyNotJson, bodyTooLarge, problem } from "./problem.js";
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
@@ -48,9 +48,8 @@ export function jsonBody(limitBytes: number): RequestHandler {
       refuse(problem(415, `send the body uncompressed (Content-Encoding ${encoding} is not accepted)`));
       return;
     }
-    const tooLarge = () => problem(413, "the request body is larger than this service accepts");
     if (declared !== undefined && Number(declared) > limitBytes) {
-      refuse(tooLarge());
+      refuse(bodyTooLarge());
       return;
     }
     const chunks: Buffer[] = [];
@@ -60,7 +59,7 @@ export function jsonBody(limitBytes: number): RequestHandler {
       if (size > limitBytes) {
         request.off("data", onData);
         request.off("end", onEnd);
-        refuse(tooLarge());
+        refuse(bodyTooLarge());
         return;
       }
       chunks.push(chunk);
@@ -78,7 +77,7 @@ export function jsonBody(limitBytes: number): RequestHandler {
         if (first !== "{" && first !== "[") throw new SyntaxError("not an object or array");
         body = JSON.parse(text);
       } catch {
-        next(problem(400, "the request body is not valid JSON"));
+        next(bodyNotJson());
         return;
       }
       request.body = body;

@@ -84,11 +84,11 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     // body-parser's errors carry a status and a type
     const parserError = error as { status?: number; type?: string; message?: string };
     if (parserError.type === "entity.too.large") {
-      sendProblem(response, request, new HttpProblem(413, TITLES[413], "the request body is larger than this service accepts"));
+      sendProblem(response, request, bodyTooLarge());
       return;
     }
     if (parserError.type === "entity.parse.failed") {
-      sendProblem(response, request, new HttpProblem(400, TITLES[400], "the request body is not valid JSON"));
+      sendProblem(response, request, bodyNotJson());
       return;
     }
     if (isTandemError(error)) {
@@ -108,4 +108,13 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
 
 export function problem(status: number, detail: string, errors: FieldError[] = [], headers: Record<string, string> = {}): HttpProblem {
   return new HttpProblem(status, TITLES[status] ?? "Error", detail, errors, headers);
+}
+
+/** A body past the size limit, whichever reader found it (the API's JSON reader, or body-parser on the webhook routes). */
+export function bodyTooLarge(): HttpProblem {
+  return problem(413, "the request body is larger than this service accepts");
+}
+
+export function bodyNotJson(): HttpProblem {
+  return problem(400, "the request body is not valid JSON");
 }

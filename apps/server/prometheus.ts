@@ -7,8 +7,6 @@ import type { DecisionPool } from "./decision-pool.js";
 
 export interface ServiceMetricsRegistry {
   registry: Registry;
-  httpDuration: Histogram<"method" | "route" | "status">;
-  decisions: Counter<"route" | "intent">;
   /** Counts a decision under its route and intent. */
   countDecision: (route: string, intent: string) => void;
   /** Records a finished request's duration under its route pattern, never the raw URL (ids would explode the label set). */
@@ -58,30 +56,36 @@ export function createMetricsRegistry(store: Store): ServiceMetricsRegistry {
       this.set((await store.listEscalations({ states: ["open", "claimed", "snoozed"], limit: 100_000 })).length);
     },
   });
-  // one labelled child per method, route and status, found again without prom-client hashing the labels on every request
-  const children = new Map<string, Histogram.Internal<"method" | "route" | "status">>();
+  const requestDurations = labelledChildren((key) => {
+    const [method, status, route] = key.split(" ", 3);
+    return httpDuration.labels({ method, route, status });
+  });
   const observeRequest = (request: Request, status: number, seconds: number) => {
     const path = (request.route as { path?: string } | undefined)?.path;
-    const route = path ? request.baseUrl + path : "unmatched";
-    const key = `${request.method} ${status} ${route}`;
+    requestDurations(`${request.method} ${status} ${path ? request.baseUrl + path : "unmatched"}`).observe(seconds);
+  };
+  const decisionCounts = labelledChildren((key) => {
+    const [route, intent] = key.split(" ", 2);
+    return decisions.labels({ route, intent });
+  });
+  const countDecision = (route: string, intent: string) => decisionCounts(`${route} ${intent}`).inc();
+  return { registry, observeRequest, countDecision };
+}
+
+/**
+ * prom-client's labelled children by a key of their label values, made once: finding a child again by its key costs less
+ * than prom-client hashing the labels on every request.
+ */
+function labelledChildren<Child>(make: (key: string) => Child): (key: string) => Child {
+  const children = new Map<string, Child>();
+  return (key) => {
     let child = children.get(key);
     if (child === undefined) {
-      child = httpDuration.labels({ method: request.method, route, status: String(status) });
+      child = make(key);
       children.set(key, child);
     }
-    child.observe(seconds);
+    return child;
   };
-  const decisionCounters = new Map<string, Counter.Internal>();
-  const countDecision = (route: string, intent: string) => {
-    const key = `${route} ${intent}`;
-    let counter = decisionCounters.get(key);
-    if (counter === undefined) {
-      counter = decisions.labels({ route, intent });
-      decisionCounters.set(key, counter);
-    }
-    counter.inc();
-  };
-  return { registry, httpDuration, decisions, observeRequest, countDecision };
 }
 
 /** The decision threads: how many, how many decisions wait for one, and how busy they have been. */

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import type { RequestHandler } from "express";
 import { pino, type Logger } from "pino";
+import { checkDecideInput } from "../../core/decide/decide.js";
 import { ConversationService, type Improver } from "../../core/service/conversations.js";
 import { EventWorker, type EventHandler } from "../../core/store/event-worker.js";
 import { type Deliverer, OutboxWorker, webhookDeliverer } from "../../core/store/outbox-worker.js";
@@ -13,7 +14,6 @@ import type { WebClient } from "@slack/web-api";
 import type { SlackApp } from "../../connectors/slack/app.js";
 import { type MessageEvent, messageEventSchema } from "./api.js";
 import { createApp } from "./app.js";
-import { checkDecideInput } from "../../core/decide/decide.js";
 import { createDecisionPool } from "./decision-pool.js";
 import { loadDecider } from "./load-decider.js";
 import type { ServiceConfig } from "./config.js";
@@ -325,13 +325,14 @@ export async function startService(config: ServiceConfig, options: ServiceOption
     config.TANDEM_DECISION_THREADS > 0
       ? createDecisionPool(config, config.TANDEM_DECISION_THREADS, { maxQueue: config.TANDEM_DECISION_QUEUE })
       : undefined;
-  if (pool) registerDecisionPoolMetrics(metrics.registry, pool);
-  // the messages webhooks bring are decided on the threads too, so that a burst of them leaves the API answering
-  if (pool)
+  if (pool) {
+    registerDecisionPoolMetrics(metrics.registry, pool);
+    // the messages webhooks bring are decided on the threads too, so that a burst of them leaves the API answering
     service.useDecisionMaker((message, context) => {
       const checked = checkDecideInput(message, context);
       return pool.decide(checked.text, checked.context);
     });
+  }
   const app = createApp({
     config,
     store,

@@ -96,19 +96,10 @@ export class PassageIndex<Document> {
     }
   }
 
-  /** Every document that holds a query term, best first (ties in the order found), with MiniSearch's score. */
-  search(query: string): RankedDocument[] {
-    const found = this.accumulate(query);
-    const ranked: RankedDocument[] = new Array<RankedDocument>(found);
-    for (let i = 0; i < found; i++) ranked[i] = { document: this.order[i], score: this.scoreOf(this.order[i]) };
-    this.clear(found);
-    // Array.prototype.sort is stable: equal scores keep the order found, as MiniSearch's do
-    return ranked.sort((a, b) => b.score - a.score);
-  }
-
   /**
    * The `limit` best documents by `rank` (a function of the document and its MiniSearch score), with ties broken as a
    * stable sort of MiniSearch's own order would: by its score, then by the order found. Only those few are allocated.
+   * With the score itself as `rank` and no limit, this is MiniSearch's whole ranking.
    */
   top(query: string, limit: number, rank: (document: number, score: number) => number): RankedDocument[] {
     const found = this.accumulate(query);
